@@ -1,0 +1,11 @@
+"""Shared fixtures. Each fixture family lives in its own module under tests/fixtures/."""
+
+from __future__ import annotations
+
+import importlib.util
+
+pytest_plugins = [
+    name
+    for name in ("tests.fixtures.model", "tests.fixtures.lab", "tests.fixtures.snmpsim")
+    if importlib.util.find_spec(name) is not None
+]
