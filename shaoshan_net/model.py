@@ -228,7 +228,8 @@ class Topology:
     grade: GradeProfile
     hostname_pattern: str
     zones: tuple[Zone, ...]
-    category_zones: dict[str, tuple[str, ...]]  # category -> zone kinds ("public", "internet", "dedicated")
+    # category -> zone kinds ("public", "internet", "dedicated")
+    category_zones: dict[str, tuple[str, ...]]
     mgmt_vlan: int
     mgmt_block: str
     mgmt_first_host: int  # offset of unit 0 in the management block
