@@ -1,0 +1,115 @@
+"""Nornir inventory plugin: SimpleInventory's hosts, enriched with each switch's derived plan.
+
+Registered as `ShaoshanInventory` (entry point `nornir.plugins.inventory`), so a runbook only
+needs `InitNornir(config_file="config.yaml")`. Hosts are named by unit code (`core` for the
+core); `host.hostname` is the management address; `host["plan"]` the derived plan;
+`host["network"]` the typed model every task can share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from nornir.core.inventory import ConnectionOptions, Host, Inventory
+from nornir.plugins.inventory.simple import SimpleInventory
+
+from shaoshan_net.credentials import environment
+from shaoshan_net.loader import build_network
+from shaoshan_net.model import CorePlan, Network, Sources, Unit, UnitPlan
+
+# Our platform name -> the driver each connection plugin wants.
+NETMIKO_DEVICE_TYPES = {
+    "huawei_vrp": "huawei",
+    "h3c_comware": "hp_comware",
+    "cisco_ios": "cisco_ios",
+}
+NAPALM_DRIVERS = {"cisco_ios": "ios"}  # no working NAPALM driver for VRP / Comware in core
+
+
+def unit_host_data(unit: Unit, plan: UnitPlan) -> dict[str, Any]:
+    """A unit's host data: its inventory fields (survey left out: personal data) and its plan."""
+    return {
+        "role": "unit",
+        "unit_id": unit.unit_id,
+        "code": unit.code,
+        "name": unit.name,
+        "location": unit.location,
+        "category": unit.category,
+        "dedicated": unit.dedicated,
+        "township": unit.is_township,
+        "lines": [
+            {"circuit": ln.circuit, "activated": ln.activated.isoformat()} for ln in unit.lines
+        ],
+        "plan": plan.as_dict(),
+    }
+
+
+def core_host_data(core: CorePlan) -> dict[str, Any]:
+    plan = {k: v for k, v in asdict(core).items() if k != "units"}
+    plan["vlans"] = list(core.vlans)
+    plan["unit_ports"] = {u.code: u.core_port for u in core.units}
+    return {"role": "core", "plan": plan}
+
+
+def _connection_options(platform: str) -> dict[str, ConnectionOptions]:
+    options = {"netmiko": ConnectionOptions(platform=NETMIKO_DEVICE_TYPES[platform])}
+    if platform in NAPALM_DRIVERS:
+        options["napalm"] = ConnectionOptions(platform=NAPALM_DRIVERS[platform])
+    return options
+
+
+def enrich(inventory: Inventory, network: Network) -> Inventory:
+    """Give every Nornir host its management address, drivers and derived plan."""
+    env = environment()
+    inventory.defaults.username = env.get("SHAOSHAN_SSH_USER") or inventory.defaults.username
+    inventory.defaults.password = env.get("SHAOSHAN_SSH_PASSWORD") or inventory.defaults.password
+    inventory.defaults.data["network"] = network
+    for name, host in inventory.hosts.items():
+        _enrich_host(name, host, network)
+    return inventory
+
+
+def _enrich_host(name: str, host: Host, network: Network) -> None:
+    if name in network.plans:
+        plan = network.plans[name]
+        host.hostname = host.hostname or plan.mgmt_ip
+        host.data.update(unit_host_data(network.unit(name), plan))
+    else:  # the loader has already checked that the only other host is the core
+        host.hostname = host.hostname or network.core.mgmt_ip
+        host.data.update(core_host_data(network.core))
+    for plugin, options in _connection_options(str(host.platform)).items():
+        host.connection_options.setdefault(plugin, options)
+
+
+class ShaoshanInventory:
+    """SimpleInventory files + topology.yaml + costs.yaml -> one validated, enriched inventory."""
+
+    def __init__(
+        self,
+        host_file: str = "inventory/hosts.yaml",
+        group_file: str = "inventory/groups.yaml",
+        defaults_file: str = "inventory/defaults.yaml",
+        topology_file: str = "topology.yaml",
+        costs_file: str = "costs.yaml",
+        encoding: str = "utf-8",
+    ) -> None:
+        self.sources = Sources(
+            hosts=str(Path(host_file).expanduser().resolve()),
+            groups=str(Path(group_file).expanduser().resolve()),
+            defaults=str(Path(defaults_file).expanduser().resolve()),
+            topology=str(Path(topology_file).expanduser().resolve()),
+            costs=str(Path(costs_file).expanduser().resolve()),
+        )
+        self.encoding = encoding
+
+    def load(self) -> Inventory:
+        network = build_network(self.sources)  # validates before Nornir sees anything
+        simple = SimpleInventory(
+            host_file=self.sources.hosts,
+            group_file=self.sources.groups,
+            defaults_file=self.sources.defaults,
+            encoding=self.encoding,
+        )
+        return enrich(simple.load(), network)
