@@ -1,0 +1,268 @@
+"""One declaration per switch platform: everything that differs between vendors outside templates.
+
+Rendering, linting and pushing read these fields instead of branching on a platform name, so a
+new platform is a new `PlatformSpec` plus a template folder. Fields are only ever added, never
+renamed (the push engine and the inventory plugin read them).
+
+>>> p = PLATFORMS["huawei_vrp"]
+>>> p.netmiko_device_type, p.format_vlans([10, 20, 21, 22, 30])
+('huawei', '10 20 to 22 30')
+>>> PLATFORMS["cisco_ios"].format_vlans([10, 20, 21, 22, 30])
+'10,20-22,30'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# Secrets are never rendered: templates write these placeholders and the push engine substitutes
+# them from the environment at push time (value = the environment variable we suggest).
+PLACEHOLDERS: dict[str, str] = {
+    "%ADMIN_SECRET%": "SHAOSHAN_SSH_PASSWORD",
+    "%SNMP_USER%": "SHAOSHAN_SNMP_USER",
+    "%SNMP_AUTH_KEY%": "SHAOSHAN_SNMP_AUTH_KEY",
+    "%SNMP_PRIV_KEY%": "SHAOSHAN_SNMP_PRIV_KEY",
+}
+PLACEHOLDER_RE = re.compile(r"%[A-Z][A-Z0-9_]*%")
+
+
+def vlan_runs(vlans: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted, de-duplicated VLANs as (first, last) runs of consecutive ids.
+
+    >>> vlan_runs([5, 3, 4, 9])
+    [(3, 5), (9, 9)]
+    """
+    runs: list[tuple[int, int]] = []
+    for vlan in sorted(set(vlans)):
+        if runs and vlan == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], vlan)
+        else:
+            runs.append((vlan, vlan))
+    return runs
+
+
+def _format_to(vlans: Iterable[int]) -> str:
+    return " ".join(f"{a}" if a == b else f"{a} to {b}" for a, b in vlan_runs(vlans))
+
+
+def _format_dash(vlans: Iterable[int]) -> str:
+    parts: list[str] = []
+    for a, b in vlan_runs(vlans):
+        if a == b:
+            parts.append(str(a))
+        elif b == a + 1:  # IOS prints a pair as two items, a range from three on
+            parts += [str(a), str(b)]
+        else:
+            parts.append(f"{a}-{b}")
+    return ",".join(parts)
+
+
+def _parse_to(text: str) -> set[int]:
+    """`10 20 to 22` -> {10, 20, 21, 22}; raises ValueError on anything else."""
+    tokens = text.split()
+    out: set[int] = set()
+    i = 0
+    while i < len(tokens):
+        first = int(tokens[i])
+        if i + 2 < len(tokens) and tokens[i + 1] == "to":
+            out.update(range(first, int(tokens[i + 2]) + 1))
+            i += 3
+        else:
+            out.add(first)
+            i += 1
+    return out
+
+
+def _parse_dash(text: str) -> set[int]:
+    """`10,20-22` -> {10, 20, 21, 22}; raises ValueError on anything else."""
+    out: set[int] = set()
+    for item in text.replace(" ", "").split(","):
+        if "-" in item:
+            a, b = item.split("-", 1)
+            out.update(range(int(a), int(b) + 1))
+        elif item:
+            out.add(int(item))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformSpec:
+    """What the toolkit must know about one vendor OS.
+
+    >>> c = PLATFORMS["h3c_comware"]
+    >>> c.config_enter, c.config_leave, c.save_commands, c.undo
+    ('system-view', 'return', ('save force',), 'undo')
+    >>> sorted(c.parse_vlans("99 1000 to 1002"))
+    [99, 1000, 1001, 1002]
+    """
+
+    name: str  # our platform name, = Nornir host.platform and the templates/ folder name
+    vendor: str
+    netmiko_device_type: str  # netmiko ConnectHandler device_type
+    napalm_driver: str | None  # None: no usable NAPALM driver (VRP/Comware), use netmiko
+    config_enter: str  # enter configuration mode
+    config_leave: str  # back to user/exec view
+    save_commands: tuple[str, ...]  # make the running config survive a reload
+    show_running: str  # prints the running config in the format templates render
+    undo: str  # negation prefix: `undo X` / `no X`
+    error_pattern: str  # regex: a device answer matching it means the line was rejected
+    separator: str  # the section separator line of the running config (`#` / `!`)
+    indent: str  # one level of child indentation in the running config
+    vlan_separator: str  # between VLAN list items: " " (VRP/Comware) or "," (IOS)
+    vlan_range: str  # between the ends of a run: " to " or "-"
+    vlan_items_per_line: int  # how many list items the device prints on one line
+    svi_prefix: str  # `Vlanif`, `Vlan-interface`, `Vlan`: SVI of VLAN 99 = prefix + "99"
+    loopback_prefix: str  # `LoopBack` / `Loopback`
+    hostname_command: str  # `sysname` / `hostname`
+    end_marker: str  # last line of the running config (`return` / `end`)
+    # Regexes (one capture group = the secret value) over config lines, so backups and diffs
+    # can scrub them: `re.sub(pattern, lambda m: m.group(0).replace(m.group(1), "***"), line)`.
+    secret_patterns: tuple[str, ...] = field(default=())
+    # Prompt-ish lines a device prints in `show_running` output before the config itself.
+    preamble_patterns: tuple[str, ...] = field(default=())
+
+    def format_vlans(self, vlans: Iterable[int]) -> str:
+        """A VLAN set in the device's own list syntax (sorted, runs collapsed)."""
+        return _format_to(vlans) if self.vlan_range == " to " else _format_dash(vlans)
+
+    def format_vlan_lines(self, vlans: Iterable[int]) -> list[str]:
+        """The list split the way the device prints it: at most `vlan_items_per_line` items.
+
+        >>> PLATFORMS["huawei_vrp"].format_vlan_lines(range(1, 40, 2))[1]
+        '21 23 25 27 29 31 33 35 37 39'
+        """
+        runs = vlan_runs(vlans)
+        step = self.vlan_items_per_line
+        return [
+            self.format_vlans(v for a, b in runs[i : i + step] for v in range(a, b + 1))
+            for i in range(0, len(runs), step)
+        ]
+
+    def parse_vlans(self, text: str) -> set[int]:
+        """The inverse of `format_vlans`; raises ValueError on text that is not a VLAN list."""
+        return _parse_to(text) if self.vlan_range == " to " else _parse_dash(text)
+
+    def svi(self, vlan: int) -> str:
+        """Interface name of a VLAN's layer-3 interface: `Vlanif99` on VRP."""
+        return f"{self.svi_prefix}{vlan}"
+
+    def negate(self, line: str) -> str:
+        """`port trunk allow-pass vlan 10` -> `undo port trunk allow-pass vlan 10`."""
+        return f"{self.undo} {line.strip()}"
+
+
+HUAWEI_VRP = PlatformSpec(
+    name="huawei_vrp",
+    vendor="Huawei",
+    netmiko_device_type="huawei",
+    napalm_driver=None,
+    config_enter="system-view",
+    config_leave="return",
+    save_commands=("save",),  # netmiko's huawei save_config answers the [Y/N] prompt
+    show_running="display current-configuration",
+    undo="undo",
+    error_pattern=r"Error:",
+    separator="#",
+    indent=" ",
+    vlan_separator=" ",
+    vlan_range=" to ",
+    vlan_items_per_line=10,
+    svi_prefix="Vlanif",
+    loopback_prefix="LoopBack",
+    hostname_command="sysname",
+    end_marker="return",
+    secret_patterns=(
+        r"\bpassword (?:irreversible-cipher|cipher|simple) (\S+)",
+        r"\bauthentication-mode (?:sha|md5|sha2-256)(?: cipher)? (\S+)",
+        r"\bprivacy-mode (?:aes128|aes256|des56|3des168)(?: cipher)? (\S+)",
+        r"\bcommunity (?:read|write)(?: cipher)? (\S+)",
+    ),
+    preamble_patterns=(r"^!Software Version", r"^!Last configuration was"),
+)
+
+H3C_COMWARE = PlatformSpec(
+    name="h3c_comware",
+    vendor="H3C",
+    netmiko_device_type="hp_comware",
+    napalm_driver=None,
+    config_enter="system-view",
+    config_leave="return",
+    save_commands=("save force",),
+    show_running="display current-configuration",
+    undo="undo",
+    error_pattern=r"^\s*%",
+    separator="#",
+    indent=" ",
+    vlan_separator=" ",
+    vlan_range=" to ",
+    vlan_items_per_line=10,
+    svi_prefix="Vlan-interface",
+    loopback_prefix="LoopBack",
+    hostname_command="sysname",
+    end_marker="return",
+    secret_patterns=(
+        r"\bpassword (?:hash|cipher|simple) (\S+)",
+        r"\bauthentication-mode (?:sha|md5|sha224|sha256) (\S+)",
+        r"\bprivacy-mode (?:aes128|aes192|aes256|3des|des56) (\S+)",
+        r"\bcommunity (?:read|write)(?: (?:simple|cipher))? (\S+)",
+    ),
+    preamble_patterns=(r"^ ?version \d",),
+)
+
+CISCO_IOS = PlatformSpec(
+    name="cisco_ios",
+    vendor="Cisco",
+    netmiko_device_type="cisco_ios",
+    napalm_driver="ios",
+    config_enter="configure terminal",
+    config_leave="end",
+    save_commands=("copy running-config startup-config",),
+    show_running="show running-config",
+    undo="no",
+    error_pattern=r"^%",
+    separator="!",
+    indent=" ",
+    vlan_separator=",",
+    vlan_range="-",
+    vlan_items_per_line=1000,  # IOS wraps with `... allowed vlan add`; lists here stay short
+    svi_prefix="Vlan",
+    loopback_prefix="Loopback",
+    hostname_command="hostname",
+    end_marker="end",
+    secret_patterns=(
+        r"\bsecret(?: [0589])? (\S+)",
+        r"\bpassword(?: [07])? (\S+)",
+        r"\bauth (?:sha|md5) (\S+)",
+        r"\bpriv (?:aes(?: 128| 192| 256)?|des|3des) (\S+)",
+        r"^snmp-server community (\S+)",
+    ),
+    preamble_patterns=(r"^Building configuration", r"^Current configuration :"),
+)
+
+PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in (HUAWEI_VRP, H3C_COMWARE, CISCO_IOS)}
+
+
+def platform(name: str) -> PlatformSpec:
+    """The declaration for a platform name; KeyError names the known ones."""
+    try:
+        return PLATFORMS[name]
+    except KeyError:
+        raise KeyError(f"unknown platform {name!r}; known: {', '.join(PLATFORMS)}") from None
+
+
+def scrub_secrets(spec: PlatformSpec, text: str, mask: str = "***") -> str:
+    """`text` with every secret value matched by `spec.secret_patterns` replaced by `mask`.
+
+    >>> scrub_secrets(CISCO_IOS, "username netadmin privilege 15 secret 9 $9$abc")
+    'username netadmin privilege 15 secret 9 ***'
+    """
+    compiled = [re.compile(p, re.MULTILINE) for p in spec.secret_patterns]
+
+    def one(line: str) -> str:
+        for pattern in compiled:
+            line = pattern.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + mask, line)
+        return line
+
+    return "\n".join(one(line) for line in text.split("\n"))
