@@ -1,0 +1,1 @@
+"""One module per `shaoshan-net` subcommand (see shaoshan_net.cli)."""
