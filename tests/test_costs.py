@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -13,9 +12,7 @@ from hypothesis import strategies as st
 
 from shaoshan_net import costs
 from shaoshan_net.errors import InputError
-from shaoshan_net.model import CostRates, FiberLine, RateBand, Survey, Unit
-
-ROOT = Path(__file__).resolve().parents[1]
+from shaoshan_net.model import CostRates, FiberLine, Network, RateBand, Survey, Unit
 
 RATES = CostRates(
     contract_start=date(2012, 7, 1),
@@ -130,6 +127,18 @@ def test_proration_never_creates_or_loses_money(activated: date, location: str) 
         part = [c for c in charges if c.contract_year == k]
         assert sum(c.months for c in part) == 12
         assert sum(c.amount for c in part) == Decimal(costs.rate_for(RATES, location, k) or 0)
+
+
+@pytest.mark.parametrize("location", ["in_building", "outside"])
+def test_every_activation_day_of_a_leap_year_keeps_the_band_sum(location: str) -> None:
+    expected = Decimal({"in_building": 13_300, "outside": 19_000}[location])
+    day, wrong = date(2012, 1, 1), []
+    while day.year == 2012:
+        total = sum(c.amount for c in costs.contract_charges(FiberLine("c", day), location, RATES))
+        if total != expected:
+            wrong.append((day, total))
+        day += timedelta(days=1)
+    assert wrong == []
 
 
 @given(st.integers(min_value=1, max_value=12), st.integers(min_value=1, max_value=28))
@@ -268,33 +277,26 @@ def test_unit_without_lines_is_refused() -> None:
 
 # --------------------------------------------------------------------------- shipped county
 
-@pytest.fixture(scope="module")
-def county():  # type: ignore[no-untyped-def]
-    """The shipped county, once the loader exists (it lands after this module)."""
-    loader = pytest.importorskip("shaoshan_net.loader")
-    return loader.load_network(ROOT)
-
-
-def test_shipped_outside_units_pay_1173144_over_five_years(county) -> None:  # type: ignore[no-untyped-def]
-    outside = [u for u in county.units if u.location == "outside"]
+def test_shipped_outside_units_pay_1173144_over_five_years(network: Network) -> None:
+    outside = [u for u in network.units if u.location == "outside"]
     assert len(outside) == 42
     assert all(len(u.lines) == 1 for u in outside)
-    report = costs.build_report(outside, county.costs)
+    report = costs.build_report(outside, network.costs)
     assert report.total == Decimal(42 * 27_932) == Decimal(1_173_144)
 
 
-def test_shipped_august_units_keep_their_contract_total(county) -> None:  # type: ignore[no-untyped-def]
-    august = [u for u in county.units if u.lines[0].activated == date(2012, 8, 1)]
+def test_shipped_august_units_keep_their_contract_total(network: Network) -> None:
+    august = [u for u in network.units if u.lines[0].activated == date(2012, 8, 1)]
     assert len(august) == 2
     for unit in august:
-        report = costs.build_report([unit], county.costs)
+        report = costs.build_report([unit], network.costs)
         assert report.total == Decimal(27_932)
         assert report.years == (2012, 2013, 2014, 2015, 2016, 2017)
 
 
-def test_shipped_county_reconciles(county) -> None:  # type: ignore[no-untyped-def]
-    report = costs.build_report(county.units, county.costs)
+def test_shipped_county_reconciles(network: Network) -> None:
+    report = costs.build_report(network.units, network.costs)
     assert costs.reconcile(report) == []
     assert report.total == sum(
-        len(u.lines) * costs.contract_total(u.location, county.costs) + 8932 for u in county.units
+        len(u.lines) * costs.contract_total(u.location, network.costs) + 8932 for u in network.units
     )
