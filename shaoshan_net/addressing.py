@@ -70,7 +70,7 @@ def plan_unit(topology: Topology, unit: Unit, source: str) -> UnitPlan:
             raise InputError(
                 source,
                 unit.code,
-                "unit_id",
+                "data.unit_id",
                 f"pool of zone {zone.name} ({zone.block}, /{zone.unit_prefixlen} per unit) "
                 f"is exhausted at unit id {unit.unit_id}",
             )
@@ -79,7 +79,7 @@ def plan_unit(topology: Topology, unit: Unit, source: str) -> UnitPlan:
             raise InputError(
                 source,
                 unit.code,
-                "unit_id",
+                "data.unit_id",
                 f"VLAN range of zone {zone.name} ({zone.vlan_first}-{zone.vlan_last}) "
                 f"is exhausted at unit id {unit.unit_id}",
             )
@@ -102,7 +102,7 @@ def plan_unit(topology: Topology, unit: Unit, source: str) -> UnitPlan:
         raise InputError(
             source,
             unit.code,
-            "unit_id",
+            "data.unit_id",
             f"management block {mgmt} is exhausted at unit id {unit.unit_id}",
         )
     reserved = {
@@ -116,7 +116,7 @@ def plan_unit(topology: Topology, unit: Unit, source: str) -> UnitPlan:
         raise InputError(
             source,
             unit.code,
-            "unit_id",
+            "data.unit_id",
             f"management address {mgmt_ip} collides with a server or the gateway",
         )
     model = topology.switch_models[unit.model or topology.default_models[unit.platform]]

@@ -75,6 +75,7 @@ def _enrich_host(name: str, host: Host, network: Network) -> None:
     if name in network.plans:
         plan = network.plans[name]
         host.hostname = host.hostname or plan.mgmt_ip
+        host.data.pop("survey", None)  # personal data stays in the model, out of host data
         host.data.update(unit_host_data(network.unit(name), plan))
     else:  # the loader has already checked that the only other host is the core
         host.hostname = host.hostname or network.core.mgmt_ip

@@ -86,7 +86,7 @@ class _Reader:
             net = IPNetwork(value)
         except (AddrFormatError, ValueError):
             self.fail(key, f"not an IP network: {value!r}")
-        if net.cidr != net:
+        if net.ip != net.network:
             self.fail(key, f"{value} has host bits set (network is {net.cidr})")
         return str(net.cidr)
 
@@ -514,6 +514,24 @@ def load_units(sources: Sources, topology: Topology) -> tuple[Unit, ...]:
 
 
 def _check_units(sources: Sources, topology: Topology, units: list[Unit]) -> None:
+    outside = sum(u.location == "outside" for u in units)
+    if outside != topology.grade.outside_units:
+        raise InputError(
+            sources.hosts,
+            None,
+            "groups",
+            f"{outside} outside units, grade {topology.grade.name} profile says "
+            f"{topology.grade.outside_units}",
+        )
+    inside = sum(u.location == "in_building" for u in units)
+    if inside < topology.grade.min_in_building_units:
+        raise InputError(
+            sources.hosts,
+            None,
+            "groups",
+            f"{inside} in-building units, grade {topology.grade.name} profile needs at least "
+            f"{topology.grade.min_in_building_units}",
+        )
     by_id: dict[int, str] = {}
     by_hostname: dict[str, str] = {topology.core_hostname: "core"}
     codes = {u.code for u in units}
@@ -522,7 +540,7 @@ def _check_units(sources: Sources, topology: Topology, units: list[Unit]) -> Non
             raise InputError(
                 sources.hosts,
                 unit.code,
-                "unit_id",
+                "data.unit_id",
                 f"unit id {unit.unit_id} is already used by unit {by_id[unit.unit_id]}",
             )
         by_id[unit.unit_id] = unit.code
@@ -545,24 +563,6 @@ def _check_units(sources: Sources, topology: Topology, units: list[Unit]) -> Non
     for code in topology.core_ports:
         if code not in codes:
             raise InputError(sources.topology, code, "core.unit_ports", "link to an unknown unit")
-    outside = sum(u.location == "outside" for u in units)
-    if outside != topology.grade.outside_units:
-        raise InputError(
-            sources.hosts,
-            None,
-            "groups",
-            f"{outside} outside units, grade {topology.grade.name} profile says "
-            f"{topology.grade.outside_units}",
-        )
-    inside = sum(u.location == "in_building" for u in units)
-    if inside < topology.grade.min_in_building_units:
-        raise InputError(
-            sources.hosts,
-            None,
-            "groups",
-            f"{inside} in-building units, grade {topology.grade.name} profile needs at least "
-            f"{topology.grade.min_in_building_units}",
-        )
 
 
 def sources_from_config(root: Path, config: str = "config.yaml") -> Sources:
