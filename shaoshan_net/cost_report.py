@@ -38,6 +38,13 @@ RULE_TEXT = (
 )
 
 
+def subtotal_labels(report: CostReport) -> dict[str, str]:
+    """The row labels; a filtered report's total is not the county's, so it says what it is."""
+    if not report.scope:
+        return SUBTOTAL_LABELS
+    return {**SUBTOTAL_LABELS, "county": f"合计（{report.scope}）"}
+
+
 def money(value: Decimal) -> str:
     """Exact fen as text, the JSON/CSV representation of money."""
     return str(value.quantize(CENT))
@@ -67,6 +74,7 @@ def to_data(report: CostReport) -> dict[str, Any]:
     """The report as plain JSON types; money as exact decimal strings ("1458.33")."""
     return {
         "currency": report.currency,
+        "scope": report.scope or "county",
         "years": list(report.years),
         "schedule": [
             {
@@ -106,6 +114,7 @@ CSV_FIELDS: tuple[str, ...] = (
 
 
 def _csv_rows(report: CostReport) -> Iterator[dict[str, Any]]:
+    labels = subtotal_labels(report)
     span = f"{report.years[0]}-{report.years[-1]}" if report.years else ""
     for fy in report.fiscal_years:
         for r in fy.rows:
@@ -114,13 +123,13 @@ def _csv_rows(report: CostReport) -> Iterator[dict[str, Any]]:
                    "rates": rates_label(r.rates), **_amounts_json(r.amounts)}
         for key in SUBTOTAL_LABELS:
             yield {"section": "schedule", "fiscal_year": fy.year, "code": f"[{key}]",
-                   "name": SUBTOTAL_LABELS[key], **_amounts_json(getattr(fy.subtotals, key))}
+                   "name": labels[key], **_amounts_json(getattr(fy.subtotals, key))}
     for s in report.summary:
         yield {"section": "summary", "fiscal_year": span, "code": s.code, "name": s.name,
                "location": s.location, "township": int(s.township), **_amounts_json(s.amounts)}
     for key in SUBTOTAL_LABELS:
         yield {"section": "summary", "fiscal_year": span, "code": f"[{key}]",
-               "name": SUBTOTAL_LABELS[key], **_amounts_json(getattr(report.subtotals, key))}
+               "name": labels[key], **_amounts_json(getattr(report.subtotals, key))}
 
 
 def to_csv(report: CostReport) -> str:
@@ -189,6 +198,7 @@ def schedule_tables(report: CostReport) -> list[TextTable]:
     headers = SCHEDULE_HEADERS[1:]
     right = (False, False, False, True, True, True, True, True, True)
     tables = []
+    labels = subtotal_labels(report)
     for fy in report.fiscal_years:
         rows: list[tuple[str, ...]] = []
         strong: list[bool] = []
@@ -197,11 +207,12 @@ def schedule_tables(report: CostReport) -> list[TextTable]:
                          str(r.amounts.lines), str(r.amounts.months), rates_label(r.rates),
                          *_amount_cells(r.amounts)))
             strong.append(False)
-        for key, label in SUBTOTAL_LABELS.items():
+        for key, label in labels.items():
             a: Amounts = getattr(fy.subtotals, key)
             rows.append(("", label, "", str(a.lines), str(a.months), "", *_amount_cells(a)))
             strong.append(True)
-        tables.append(TextTable(f"{fy.year}年度 财政代扣明细 (fiscal year {fy.year}, yuan)",
+        tables.append(TextTable(f"{fy.year}年度 财政代扣明细 (fiscal year {fy.year}, yuan)"
+                                + (f" — {report.scope}" if report.scope else ""),
                                 headers, tuple(rows), right, tuple(strong)))
     return tables
 
@@ -223,7 +234,7 @@ def summary_table(report: CostReport) -> TextTable:
     for fy in report.fiscal_years:
         for key in SUBTOTAL_LABELS:
             by_key[key][fy.year] = getattr(fy.subtotals, key).total
-    for key, label in SUBTOTAL_LABELS.items():
+    for key, label in subtotal_labels(report).items():
         a: Amounts = getattr(report.subtotals, key)
         rows.append(("", label, "", str(a.lines), *(_yuan(by_key[key][y]) for y in years),
                      *_amount_cells(a)))
@@ -260,8 +271,9 @@ def print_rich(report: CostReport, with_summary: bool = True) -> None:
         table = Table(title=t.title, title_justify="left")
         for h, r in zip(t.headers, t.right, strict=True):
             table.add_column(h, justify="right" if r else "left", no_wrap=True)
-        for row, strong in zip(t.rows, t.emphasis, strict=True):
-            table.add_row(*row, style="bold" if strong else None, end_section=False)
+        for i, (row, strong) in enumerate(zip(t.rows, t.emphasis, strict=True)):
+            closes = not strong and i + 1 < len(t.rows) and t.emphasis[i + 1]
+            table.add_row(*row, style="bold" if strong else None, end_section=closes)
         console.print(table)
 
 
@@ -317,7 +329,7 @@ def _summary_sheet(ws: Any, report: CostReport) -> None:
         for key in SUBTOTAL_LABELS:
             by_key[key][fy.year] = getattr(fy.subtotals, key).total
     strong = []
-    for key, label in SUBTOTAL_LABELS.items():
+    for key, label in subtotal_labels(report).items():
         a: Amounts = getattr(report.subtotals, key)
         ws.append(["", label, "", a.lines, *(by_key[key][y] for y in years),
                    a.fiber, a.switch, a.total])
@@ -351,7 +363,7 @@ def _schedule_sheet(ws: Any, report: CostReport, years: Sequence[Any]) -> None:
                        r.amounts.lines, r.amounts.months, single,
                        r.amounts.fiber, r.amounts.switch, r.amounts.total])
         last = ws.max_row
-        for key, label in SUBTOTAL_LABELS.items():
+        for key, label in subtotal_labels(report).items():
             a: Amounts = getattr(fy.subtotals, key)
             ws.append([fy.year, "", label, "", a.lines, a.months, None, a.fiber, a.switch,
                        a.total])

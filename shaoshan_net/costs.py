@@ -259,6 +259,7 @@ class CostReport:
     fiscal_years: tuple[FiscalYear, ...]
     summary: tuple[UnitSummary, ...]
     subtotals: Subtotals
+    scope: str = ""  # "" = the whole county; else what was selected, e.g. "group township"
 
     @property
     def total(self) -> Decimal:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -58,6 +59,14 @@ def test_unit_filter_shows_august_unit_by_year(capsys: pytest.CaptureFixture[str
     assert unit["by_year"] == {"2012": "10390.33", "2013": "3500.00", "2014": "3708.34",
                                "2015": "4000.00", "2016": "4000.00", "2017": "2333.33"}
     assert unit["total"] == "27932.00"
+
+
+def test_filtered_total_is_not_labelled_county_total(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = cost(capsys, "--group", "township", "--year", "2013")
+    assert rc == 0
+    assert "全市合计" not in out
+    total_line = next(line for line in out.splitlines() if "合计（group township）" in line)
+    assert total_line.split()[-1] == "14,000.00"  # 4 townships x 12 months of 3500
 
 
 def test_csv_to_stdout_has_header_and_county_rows(capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,8 +134,9 @@ def test_cost_imports_neither_netmiko_nor_napalm() -> None:
         "('netmiko', 'napalm', 'nornir', 'paramiko'))\n"
         "print(rc, heavy, file=sys.stderr)\n"
     )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this tree, whatever the venv points at
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
+                          timeout=60, check=False, cwd=ROOT, env=env)
     assert proc.stderr.strip().splitlines()[-1] == "0 []", proc.stderr
 
 

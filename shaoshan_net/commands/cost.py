@@ -8,6 +8,7 @@ output is built in memory first and written atomically, so an error leaves no fi
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -53,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         rates_file=network.sources.costs,
         units_file=network.sources.hosts,
     )
+    scope = " ".join(f"{k} {v}" for k, v in (("unit", args.unit), ("group", args.group)) if v)
+    report = dataclasses.replace(report, scope=scope)
     problems = reconcile(report)
     if problems:  # a bug, not bad input: refuse to hand out figures that do not add up
         raise ShaoshanError("totals do not reconcile: " + "; ".join(problems))
