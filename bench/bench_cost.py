@@ -25,8 +25,9 @@ def timed(code: str, runs: int) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-c", code], check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+        )
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 
@@ -42,8 +43,10 @@ def main() -> None:
         ("baseline: python -c pass", "pass"),
         ("cost --year 2012 (plain table)", cli("--year", "2012")),
         ("cost --format json (whole contract)", cli("--format", "json")),
-        ("cost --format xlsx --per-year-sheets", cli("--format", "xlsx", "--out", str(out),
-                                                     "--per-year-sheets")),
+        (
+            "cost --format xlsx --per-year-sheets",
+            cli("--format", "xlsx", "--out", str(out), "--per-year-sheets"),
+        ),
         ("for comparison: import nornir, netmiko, napalm", "import nornir, netmiko, napalm"),
     ]
     results = [(name, timed(code, runs)) for name, code in cases]

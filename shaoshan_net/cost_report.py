@@ -27,7 +27,15 @@ SUBTOTAL_LABELS: dict[str, str] = {
     "county": "全市合计（统一支付电信）",
 }
 SCHEDULE_HEADERS: tuple[str, ...] = (
-    "年度", "单位代码", "单位名称", "位置", "线路数", "月数", "单价", "光纤费用", "交换机费用",
+    "年度",
+    "单位代码",
+    "单位名称",
+    "位置",
+    "线路数",
+    "月数",
+    "单价",
+    "光纤费用",
+    "交换机费用",
     "代扣合计",
 )
 MONEY_FORMAT = "#,##0.00"
@@ -62,8 +70,13 @@ def rates_label(rates: Sequence[int]) -> str:
 
 
 def _amounts_json(a: Amounts) -> dict[str, Any]:
-    return {"lines": a.lines, "months": a.months, "fiber": money(a.fiber),
-            "switch": money(a.switch), "total": money(a.total)}
+    return {
+        "lines": a.lines,
+        "months": a.months,
+        "fiber": money(a.fiber),
+        "switch": money(a.switch),
+        "total": money(a.total),
+    }
 
 
 def _subtotals_json(s: Subtotals) -> dict[str, Any]:
@@ -80,9 +93,15 @@ def to_data(report: CostReport) -> dict[str, Any]:
             {
                 "fiscal_year": fy.year,
                 "units": [
-                    {"unit_id": r.unit_id, "code": r.code, "name": r.name,
-                     "location": r.location, "township": r.township,
-                     "rates": list(r.rates), **_amounts_json(r.amounts)}
+                    {
+                        "unit_id": r.unit_id,
+                        "code": r.code,
+                        "name": r.name,
+                        "location": r.location,
+                        "township": r.township,
+                        "rates": list(r.rates),
+                        **_amounts_json(r.amounts),
+                    }
                     for r in fy.rows
                 ],
                 "subtotals": _subtotals_json(fy.subtotals),
@@ -91,10 +110,15 @@ def to_data(report: CostReport) -> dict[str, Any]:
         ],
         "summary": {
             "units": [
-                {"unit_id": s.unit_id, "code": s.code, "name": s.name, "location": s.location,
-                 "township": s.township,
-                 "by_year": {str(y): money(v) for y, v in sorted(s.by_year.items())},
-                 **_amounts_json(s.amounts)}
+                {
+                    "unit_id": s.unit_id,
+                    "code": s.code,
+                    "name": s.name,
+                    "location": s.location,
+                    "township": s.township,
+                    "by_year": {str(y): money(v) for y, v in sorted(s.by_year.items())},
+                    **_amounts_json(s.amounts),
+                }
                 for s in report.summary
             ],
             "subtotals": _subtotals_json(report.subtotals),
@@ -108,8 +132,18 @@ def to_json(report: CostReport) -> str:
 
 
 CSV_FIELDS: tuple[str, ...] = (
-    "section", "fiscal_year", "code", "name", "location", "township", "lines", "months", "rates",
-    "fiber", "switch", "total",
+    "section",
+    "fiscal_year",
+    "code",
+    "name",
+    "location",
+    "township",
+    "lines",
+    "months",
+    "rates",
+    "fiber",
+    "switch",
+    "total",
 )
 
 
@@ -118,18 +152,42 @@ def _csv_rows(report: CostReport) -> Iterator[dict[str, Any]]:
     span = f"{report.years[0]}-{report.years[-1]}" if report.years else ""
     for fy in report.fiscal_years:
         for r in fy.rows:
-            yield {"section": "schedule", "fiscal_year": fy.year, "code": r.code, "name": r.name,
-                   "location": r.location, "township": int(r.township),
-                   "rates": rates_label(r.rates), **_amounts_json(r.amounts)}
+            yield {
+                "section": "schedule",
+                "fiscal_year": fy.year,
+                "code": r.code,
+                "name": r.name,
+                "location": r.location,
+                "township": int(r.township),
+                "rates": rates_label(r.rates),
+                **_amounts_json(r.amounts),
+            }
         for key in SUBTOTAL_LABELS:
-            yield {"section": "schedule", "fiscal_year": fy.year, "code": f"[{key}]",
-                   "name": labels[key], **_amounts_json(getattr(fy.subtotals, key))}
+            yield {
+                "section": "schedule",
+                "fiscal_year": fy.year,
+                "code": f"[{key}]",
+                "name": labels[key],
+                **_amounts_json(getattr(fy.subtotals, key)),
+            }
     for s in report.summary:
-        yield {"section": "summary", "fiscal_year": span, "code": s.code, "name": s.name,
-               "location": s.location, "township": int(s.township), **_amounts_json(s.amounts)}
+        yield {
+            "section": "summary",
+            "fiscal_year": span,
+            "code": s.code,
+            "name": s.name,
+            "location": s.location,
+            "township": int(s.township),
+            **_amounts_json(s.amounts),
+        }
     for key in SUBTOTAL_LABELS:
-        yield {"section": "summary", "fiscal_year": span, "code": f"[{key}]",
-               "name": labels[key], **_amounts_json(getattr(report.subtotals, key))}
+        yield {
+            "section": "summary",
+            "fiscal_year": span,
+            "code": f"[{key}]",
+            "name": labels[key],
+            **_amounts_json(getattr(report.subtotals, key)),
+        }
 
 
 def to_csv(report: CostReport) -> str:
@@ -175,17 +233,23 @@ class TextTable:
         for row in self.rows:
             widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
         sep = "  "
-        lines = [self.title,
-                 sep.join(_pad(h, w, r) for h, w, r in zip(self.headers, widths, self.right,
-                                                             strict=True)).rstrip(),
-                 sep.join("-" * w for w in widths)]
+        lines = [
+            self.title,
+            sep.join(
+                _pad(h, w, r) for h, w, r in zip(self.headers, widths, self.right, strict=True)
+            ).rstrip(),
+            sep.join("-" * w for w in widths),
+        ]
         previous = False
         for row, strong in zip(self.rows, self.emphasis, strict=True):
             if strong and not previous:
                 lines.append(sep.join("-" * w for w in widths))
             previous = strong
-            lines.append(sep.join(_pad(c, w, r) for c, w, r in zip(row, widths, self.right,
-                                                                   strict=True)).rstrip())
+            lines.append(
+                sep.join(
+                    _pad(c, w, r) for c, w, r in zip(row, widths, self.right, strict=True)
+                ).rstrip()
+            )
         return "\n".join(lines) + "\n"
 
 
@@ -203,32 +267,62 @@ def schedule_tables(report: CostReport) -> list[TextTable]:
         rows: list[tuple[str, ...]] = []
         strong: list[bool] = []
         for r in fy.rows:
-            rows.append((r.code, r.name, location_label(r.location, r.township),
-                         str(r.amounts.lines), str(r.amounts.months), rates_label(r.rates),
-                         *_amount_cells(r.amounts)))
+            rows.append(
+                (
+                    r.code,
+                    r.name,
+                    location_label(r.location, r.township),
+                    str(r.amounts.lines),
+                    str(r.amounts.months),
+                    rates_label(r.rates),
+                    *_amount_cells(r.amounts),
+                )
+            )
             strong.append(False)
         for key, label in labels.items():
             a: Amounts = getattr(fy.subtotals, key)
             rows.append(("", label, "", str(a.lines), str(a.months), "", *_amount_cells(a)))
             strong.append(True)
-        tables.append(TextTable(f"{fy.year}年度 财政代扣明细 (fiscal year {fy.year}, yuan)"
-                                + (f" — {report.scope}" if report.scope else ""),
-                                headers, tuple(rows), right, tuple(strong)))
+        tables.append(
+            TextTable(
+                f"{fy.year}年度 财政代扣明细 (fiscal year {fy.year}, yuan)"
+                + (f" — {report.scope}" if report.scope else ""),
+                headers,
+                tuple(rows),
+                right,
+                tuple(strong),
+            )
+        )
     return tables
 
 
 def summary_table(report: CostReport) -> TextTable:
     """Per unit over all reported fiscal years, with one column per year."""
     years = report.years
-    headers = ("单位代码", "单位名称", "位置", "线路数", *(f"{y}" for y in years),
-               "光纤费用", "交换机费用", "代扣合计")
+    headers = (
+        "单位代码",
+        "单位名称",
+        "位置",
+        "线路数",
+        *(f"{y}" for y in years),
+        "光纤费用",
+        "交换机费用",
+        "代扣合计",
+    )
     right = (False, False, False, True, *(True for _ in years), True, True, True)
     rows: list[tuple[str, ...]] = []
     strong: list[bool] = []
     for s in report.summary:
-        rows.append((s.code, s.name, location_label(s.location, s.township), str(s.amounts.lines),
-                     *(_yuan(s.by_year.get(y, Decimal(0))) for y in years),
-                     *_amount_cells(s.amounts)))
+        rows.append(
+            (
+                s.code,
+                s.name,
+                location_label(s.location, s.township),
+                str(s.amounts.lines),
+                *(_yuan(s.by_year.get(y, Decimal(0))) for y in years),
+                *_amount_cells(s.amounts),
+            )
+        )
         strong.append(False)
     by_key = {key: {y: Decimal(0) for y in years} for key in SUBTOTAL_LABELS}
     for fy in report.fiscal_years:
@@ -236,12 +330,21 @@ def summary_table(report: CostReport) -> TextTable:
             by_key[key][fy.year] = getattr(fy.subtotals, key).total
     for key, label in subtotal_labels(report).items():
         a: Amounts = getattr(report.subtotals, key)
-        rows.append(("", label, "", str(a.lines), *(_yuan(by_key[key][y]) for y in years),
-                     *_amount_cells(a)))
+        rows.append(
+            (
+                "",
+                label,
+                "",
+                str(a.lines),
+                *(_yuan(by_key[key][y]) for y in years),
+                *_amount_cells(a),
+            )
+        )
         strong.append(True)
     span = f"{years[0]}–{years[-1]}" if years else ""
-    return TextTable(f"合同期汇总 {span} (summary per unit, yuan)", headers, tuple(rows), right,
-                     tuple(strong))
+    return TextTable(
+        f"合同期汇总 {span} (summary per unit, yuan)", headers, tuple(rows), right, tuple(strong)
+    )
 
 
 def report_tables(report: CostReport, with_summary: bool) -> list[TextTable]:
@@ -295,10 +398,15 @@ def to_xlsx(report: CostReport, per_year_sheets: bool = False) -> bytes:
         for fy in report.fiscal_years:
             _schedule_sheet(wb.create_sheet(f"{fy.year}年度"), report, (fy,))
     notes = wb.create_sheet("说明")
-    for row in (("项目", "内容"), ("币种", report.currency), ("金额单位", "元"),
-                ("报表年度", ", ".join(str(y) for y in report.years)),
-                ("全市合计", report.total), ("计费规则", RULE_TEXT),
-                ("校验行", "校验 = 合计值 − 明细之和，应为 0")):
+    for row in (
+        ("项目", "内容"),
+        ("币种", report.currency),
+        ("金额单位", "元"),
+        ("报表年度", ", ".join(str(y) for y in report.years)),
+        ("全市合计", report.total),
+        ("计费规则", RULE_TEXT),
+        ("校验行", "校验 = 合计值 − 明细之和，应为 0"),
+    ):
         notes.append(row)
     notes["B5"].number_format = MONEY_FORMAT
     _finish(notes, freeze="A2", wrap_max=60)
@@ -315,14 +423,31 @@ def _col(index: int) -> str:
 
 def _summary_sheet(ws: Any, report: CostReport) -> None:
     years = report.years
-    headers = ["单位代码", "单位名称", "位置", "线路数", *(f"{y}年度" for y in years),
-               "光纤费用", "交换机费用", "代扣合计"]
+    headers = [
+        "单位代码",
+        "单位名称",
+        "位置",
+        "线路数",
+        *(f"{y}年度" for y in years),
+        "光纤费用",
+        "交换机费用",
+        "代扣合计",
+    ]
     ws.append(headers)
     first = 2
     for s in report.summary:
-        ws.append([s.code, s.name, location_label(s.location, s.township), s.amounts.lines,
-                   *(s.by_year.get(y, Decimal(0)) for y in years),
-                   s.amounts.fiber, s.amounts.switch, s.amounts.total])
+        ws.append(
+            [
+                s.code,
+                s.name,
+                location_label(s.location, s.township),
+                s.amounts.lines,
+                *(s.by_year.get(y, Decimal(0)) for y in years),
+                s.amounts.fiber,
+                s.amounts.switch,
+                s.amounts.total,
+            ]
+        )
     last = ws.max_row
     by_key = {key: {y: Decimal(0) for y in years} for key in SUBTOTAL_LABELS}
     for fy in report.fiscal_years:
@@ -331,19 +456,26 @@ def _summary_sheet(ws: Any, report: CostReport) -> None:
     strong = []
     for key, label in subtotal_labels(report).items():
         a: Amounts = getattr(report.subtotals, key)
-        ws.append(["", label, "", a.lines, *(by_key[key][y] for y in years),
-                   a.fiber, a.switch, a.total])
+        ws.append(
+            ["", label, "", a.lines, *(by_key[key][y] for y in years), a.fiber, a.switch, a.total]
+        )
         strong.append(ws.max_row)
     county_row = ws.max_row
     money_cols = range(5, len(headers) + 1)
     check = ["", "校验（全市合计−各单位之和，应为0）", "", None]
-    check += [f"={_col(c)}{county_row}-SUM({_col(c)}{first}:{_col(c)}{last})"
-              for c in money_cols]
+    check += [f"={_col(c)}{county_row}-SUM({_col(c)}{first}:{_col(c)}{last})" for c in money_cols]
     ws.append(check)
     year_cols = f"{_col(5)}{county_row}:{_col(4 + len(years))}{county_row}"
-    ws.append(["", "校验（各年度之和−代扣合计，应为0）", "", None,
-               *([None] * (len(headers) - 5)),
-               f"=SUM({year_cols})-{_col(len(headers))}{county_row}"])
+    ws.append(
+        [
+            "",
+            "校验（各年度之和−代扣合计，应为0）",
+            "",
+            None,
+            *([None] * (len(headers) - 5)),
+            f"=SUM({year_cols})-{_col(len(headers))}{county_row}",
+        ]
+    )
     strong += [ws.max_row - 1, ws.max_row]
     _format(ws, money_cols=money_cols, int_cols=(4,), strong_rows=strong)
     _finish(ws, freeze="C2")
@@ -359,35 +491,80 @@ def _schedule_sheet(ws: Any, report: CostReport, years: Sequence[Any]) -> None:
         first = ws.max_row + 1
         for r in fy.rows:
             single = r.rates[0] if len(r.rates) == 1 else rates_label(r.rates)
-            ws.append([fy.year, r.code, r.name, location_label(r.location, r.township),
-                       r.amounts.lines, r.amounts.months, single,
-                       r.amounts.fiber, r.amounts.switch, r.amounts.total])
+            ws.append(
+                [
+                    fy.year,
+                    r.code,
+                    r.name,
+                    location_label(r.location, r.township),
+                    r.amounts.lines,
+                    r.amounts.months,
+                    single,
+                    r.amounts.fiber,
+                    r.amounts.switch,
+                    r.amounts.total,
+                ]
+            )
         last = ws.max_row
         for key, label in subtotal_labels(report).items():
             a: Amounts = getattr(fy.subtotals, key)
-            ws.append([fy.year, "", label, "", a.lines, a.months, None, a.fiber, a.switch,
-                       a.total])
+            ws.append([fy.year, "", label, "", a.lines, a.months, None, a.fiber, a.switch, a.total])
             strong.append(ws.max_row)
         total_row = ws.max_row
         year_total_rows.append(total_row)
-        ws.append([fy.year, "", "校验（本年度合计−明细之和，应为0）", "", None, None, None,
-                   *(f"={c}{total_row}-SUM({c}{first}:{c}{last})" for c in "HIJ")])
+        ws.append(
+            [
+                fy.year,
+                "",
+                "校验（本年度合计−明细之和，应为0）",
+                "",
+                None,
+                None,
+                None,
+                *(f"={c}{total_row}-SUM({c}{first}:{c}{last})" for c in "HIJ"),
+            ]
+        )
         strong.append(ws.max_row)
     if len(years) > 1:
         grand = report.subtotals.county
-        ws.append(["", "", "全部年度合计", "", None, grand.months, None, grand.fiber,
-                   grand.switch, grand.total])
+        ws.append(
+            [
+                "",
+                "",
+                "全部年度合计",
+                "",
+                None,
+                grand.months,
+                None,
+                grand.fiber,
+                grand.switch,
+                grand.total,
+            ]
+        )
         grand_row = ws.max_row
-        ws.append(["", "", "校验（全部年度合计−各年度合计之和，应为0）", "", None, None, None,
-                   *(f"={c}{grand_row}-(" + "+".join(f"{c}{r}" for r in year_total_rows) + ")"
-                     for c in "HIJ")])
+        ws.append(
+            [
+                "",
+                "",
+                "校验（全部年度合计−各年度合计之和，应为0）",
+                "",
+                None,
+                None,
+                None,
+                *(
+                    f"={c}{grand_row}-(" + "+".join(f"{c}{r}" for r in year_total_rows) + ")"
+                    for c in "HIJ"
+                ),
+            ]
+        )
         strong += [grand_row, ws.max_row]
     _format(ws, money_cols=(8, 9, 10), int_cols=(5, 6, 7), strong_rows=strong)
     _finish(ws, freeze="A2")
 
 
-def _format(ws: Any, money_cols: Sequence[int] | range, int_cols: Sequence[int],
-            strong_rows: Sequence[int]) -> None:
+def _format(
+    ws: Any, money_cols: Sequence[int] | range, int_cols: Sequence[int], strong_rows: Sequence[int]
+) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     bold = Font(bold=True)

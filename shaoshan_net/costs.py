@@ -46,11 +46,19 @@ def _is_amount(value: object) -> bool:
 def check_rates(rates: CostRates, file: str = "costs.yaml") -> None:
     """Refuse a rate table we cannot bill from: the loader checks too, the money code re-checks."""
     if not isinstance(rates.contract_years, int) or rates.contract_years < 1:
-        raise InputError(file, None, "contract.years", f"must be a positive integer, got "
-                         f"{rates.contract_years!r}")
+        raise InputError(
+            file,
+            None,
+            "contract.years",
+            f"must be a positive integer, got {rates.contract_years!r}",
+        )
     if rates.proration not in PRORATION_RULES:
-        raise InputError(file, None, "proration", f"unknown rule {rates.proration!r} "
-                         f"(known: {', '.join(PRORATION_RULES)})")
+        raise InputError(
+            file,
+            None,
+            "proration",
+            f"unknown rule {rates.proration!r} (known: {', '.join(PRORATION_RULES)})",
+        )
     _check_amount(rates.switch_price, file, "switch_price")
     bands = sorted(rates.bands, key=lambda b: b.first_year)
     if not bands:
@@ -59,21 +67,36 @@ def check_rates(rates: CostRates, file: str = "costs.yaml") -> None:
     for i, band in enumerate(bands):
         where = f"line_rates[{i}]"
         if band.first_year > band.last_year:
-            raise InputError(file, None, f"{where}.years",
-                             f"first year {band.first_year} after last year {band.last_year}")
+            raise InputError(
+                file,
+                None,
+                f"{where}.years",
+                f"first year {band.first_year} after last year {band.last_year}",
+            )
         if band.first_year > expected:
-            raise InputError(file, None, f"{where}.years",
-                             f"gap: contract years {expected}..{band.first_year - 1} have no rate")
+            raise InputError(
+                file,
+                None,
+                f"{where}.years",
+                f"gap: contract years {expected}..{band.first_year - 1} have no rate",
+            )
         if band.first_year < expected:
-            raise InputError(file, None, f"{where}.years",
-                             f"overlap: contract year {band.first_year} is in two bands")
+            raise InputError(
+                file,
+                None,
+                f"{where}.years",
+                f"overlap: contract year {band.first_year} is in two bands",
+            )
         for loc in LOCATIONS:
             _check_amount(getattr(band, loc), file, f"{where}.{loc}")
         expected = band.last_year + 1
     if expected - 1 != rates.contract_years:
-        raise InputError(file, None, "line_rates",
-                         f"bands cover years 1..{expected - 1}, contract has "
-                         f"{rates.contract_years} years")
+        raise InputError(
+            file,
+            None,
+            "line_rates",
+            f"bands cover years 1..{expected - 1}, contract has {rates.contract_years} years",
+        )
     if rates.renewal is not None:
         for loc in LOCATIONS:
             _check_amount(getattr(rates.renewal, loc), file, f"renewal.{loc}")
@@ -90,15 +113,22 @@ def check_units(units: Iterable[Unit], file: str = "inventory/hosts.yaml") -> No
     """Every billed unit needs a known location class and dated lines."""
     for unit in units:
         if unit.location not in LOCATIONS:
-            raise InputError(file, unit.code, "location",
-                             f"unknown location class {unit.location!r} "
-                             f"(known: {', '.join(LOCATIONS)})")
+            raise InputError(
+                file,
+                unit.code,
+                "location",
+                f"unknown location class {unit.location!r} (known: {', '.join(LOCATIONS)})",
+            )
         if not unit.lines:
             raise InputError(file, unit.code, "lines", "no fiber line, so no activation date")
         for i, line in enumerate(unit.lines):
             if not isinstance(line.activated, date):
-                raise InputError(file, unit.code, f"lines[{i}].activated",
-                                 f"missing or invalid activation date {line.activated!r}")
+                raise InputError(
+                    file,
+                    unit.code,
+                    f"lines[{i}].activated",
+                    f"missing or invalid activation date {line.activated!r}",
+                )
 
 
 # --------------------------------------------------------------------------- one line
@@ -157,15 +187,14 @@ def line_charges(line: FiberLine, location: str, rates: CostRates) -> Iterator[L
 
 def contract_charges(line: FiberLine, location: str, rates: CostRates) -> list[LineCharge]:
     """The charges of contract years 1..contract_years only (no renewal)."""
-    return [c for c in line_charges(line, location, rates)
-            if c.contract_year <= rates.contract_years]
+    return [
+        c for c in line_charges(line, location, rates) if c.contract_year <= rates.contract_years
+    ]
 
 
 def contract_total(location: str, rates: CostRates) -> int:
     """Yuan one line pays over the whole contract: the band sum, whatever the activation date."""
-    return sum(
-        int(getattr(b, location)) * (b.last_year - b.first_year + 1) for b in rates.bands
-    )
+    return sum(int(getattr(b, location)) * (b.last_year - b.first_year + 1) for b in rates.bands)
 
 
 # --------------------------------------------------------------------------- units and years
@@ -185,8 +214,12 @@ class Amounts:
         return self.fiber + self.switch
 
     def __add__(self, other: Amounts) -> Amounts:
-        return Amounts(self.lines + other.lines, self.months + other.months,
-                       self.fiber + other.fiber, self.switch + other.switch)
+        return Amounts(
+            self.lines + other.lines,
+            self.months + other.months,
+            self.fiber + other.fiber,
+            self.switch + other.switch,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,8 +320,12 @@ def contract_years_span(units: Sequence[Unit], rates: CostRates) -> tuple[int, .
         return ()
     first = min(switch_year(u) for u in units)
     last = max(
-        (c.fiscal_year for u in units for line in u.lines
-         for c in contract_charges(line, u.location, rates)),
+        (
+            c.fiscal_year
+            for u in units
+            for line in u.lines
+            for c in contract_charges(line, u.location, rates)
+        ),
         default=first,
     )
     return tuple(range(first, max(first, last) + 1))
@@ -308,8 +345,17 @@ def unit_year(unit: Unit, year: int, charges: Sequence[LineCharge], rates: CostR
         fiber=sum((c.amount for c in mine), ZERO),
         switch=switch,
     )
-    return UnitYear(unit.unit_id, unit.code, unit.name, unit.location, unit.is_township, year,
-                    tuple(seen), amounts, tuple(mine))
+    return UnitYear(
+        unit.unit_id,
+        unit.code,
+        unit.name,
+        unit.location,
+        unit.is_township,
+        year,
+        tuple(seen),
+        amounts,
+        tuple(mine),
+    )
 
 
 def build_report(
@@ -346,9 +392,18 @@ def build_report(
         amounts = Amounts(lines=len(u.lines))
         for a in by_year.values():
             amounts += Amounts(0, a.months, a.fiber, a.switch)
-        summary.append(UnitSummary(u.unit_id, u.code, u.name, u.location, u.is_township,
-                                   len(u.lines), {y: a.total for y, a in by_year.items()},
-                                   amounts))
+        summary.append(
+            UnitSummary(
+                u.unit_id,
+                u.code,
+                u.name,
+                u.location,
+                u.is_township,
+                len(u.lines),
+                {y: a.total for y, a in by_year.items()},
+                amounts,
+            )
+        )
     sub = Subtotals.of((s.location, s.township, s.amounts) for s in summary)
     return CostReport(rates.currency, span, tuple(fiscal), tuple(summary), sub)
 
@@ -360,8 +415,10 @@ def reconcile(report: CostReport) -> list[str]:
     by_years = sum((fy.subtotals.county.total for fy in report.fiscal_years), ZERO)
     by_rows = sum((r.amounts.total for fy in report.fiscal_years for r in fy.rows), ZERO)
     if not by_units == by_years == by_rows == report.total:
-        problems.append(f"county total {report.total}: units {by_units}, fiscal years "
-                        f"{by_years}, rows {by_rows}")
+        problems.append(
+            f"county total {report.total}: units {by_units}, fiscal years "
+            f"{by_years}, rows {by_rows}"
+        )
     for s in report.summary:
         if sum(s.by_year.values(), ZERO) != s.amounts.total:
             problems.append(f"unit {s.code}: years do not add up to {s.amounts.total}")

@@ -56,8 +56,14 @@ def test_unit_filter_shows_august_unit_by_year(capsys: pytest.CaptureFixture[str
     rc, out, _ = cost(capsys, "--unit", "yanglin", "--format", "json")
     unit = json.loads(out)["summary"]["units"][0]
     assert rc == 0
-    assert unit["by_year"] == {"2012": "10390.33", "2013": "3500.00", "2014": "3708.34",
-                               "2015": "4000.00", "2016": "4000.00", "2017": "2333.33"}
+    assert unit["by_year"] == {
+        "2012": "10390.33",
+        "2013": "3500.00",
+        "2014": "3708.34",
+        "2015": "4000.00",
+        "2016": "4000.00",
+        "2017": "2333.33",
+    }
     assert unit["total"] == "27932.00"
 
 
@@ -86,11 +92,16 @@ def test_xlsx_written_to_out_reads_back_as_json(
     data = json.loads(out)
     wb = load_workbook(target)
     assert wb.sheetnames[:2] == ["汇总", "代扣明细"] and "2015年度" in wb.sheetnames
-    got = {(r[0], r[1]): Decimal(str(r[9])).quantize(Decimal("0.01"))
-           for r in wb["代扣明细"].iter_rows(min_row=2, values_only=True)
-           if isinstance(r[0], int) and r[1]}
-    want = {(fy["fiscal_year"], u["code"]): Decimal(u["total"])
-            for fy in data["schedule"] for u in fy["units"]}
+    got = {
+        (r[0], r[1]): Decimal(str(r[9])).quantize(Decimal("0.01"))
+        for r in wb["代扣明细"].iter_rows(min_row=2, values_only=True)
+        if isinstance(r[0], int) and r[1]
+    }
+    want = {
+        (fy["fiscal_year"], u["code"]): Decimal(u["total"])
+        for fy in data["schedule"]
+        for u in fy["units"]
+    }
     assert got == want
     assert list(tmp_path.joinpath("finance").iterdir()) == [target]  # no temp file left
 
@@ -120,8 +131,15 @@ def test_year_after_contract_has_nothing_to_withhold(capsys: pytest.CaptureFixtu
 def test_report_prints_no_contact_data(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     rc, out, _ = cost(capsys, "--format", fmt)
     assert rc == 0
-    for personal in ("13800000001", "13900000001", "0731-556", "example.org", "示例领导",
-                     "示例信息员", "10000001"):
+    for personal in (
+        "13800000001",
+        "13900000001",
+        "0731-556",
+        "example.org",
+        "示例领导",
+        "示例信息员",
+        "10000001",
+    ):
         assert personal not in out
 
 
@@ -135,8 +153,15 @@ def test_cost_imports_neither_netmiko_nor_napalm() -> None:
         "print(rc, heavy, file=sys.stderr)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this tree, whatever the venv points at
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False, cwd=ROOT, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+        env=env,
+    )
     assert proc.stderr.strip().splitlines()[-1] == "0 []", proc.stderr
 
 
@@ -147,8 +172,7 @@ COSTS_BREAKS = {
     "overlap": ("{years: [1, 2]", "{years: [1, 3]", "line_rates[1].years: overlap"),
     "negative": ("outside: 3500}", "outside: -3500}", "line_rates[0].outside"),
     "non_integer": ("in_building: 2900,", "in_building: 2900.5,", "line_rates[1].in_building"),
-    "unknown_location": ("outside: 3500}", "outside: 3500, rooftop: 100}",
-                         "line_rates[0].rooftop"),
+    "unknown_location": ("outside: 3500}", "outside: 3500, rooftop: 100}", "line_rates[0].rooftop"),
     "fractional_switch": ("switch_price: 8932", "switch_price: 8932.5", "switch_price"),
 }
 
@@ -184,19 +208,26 @@ def test_bad_costs_yaml_is_refused_without_writing(
 def test_line_without_activation_date_is_refused_without_writing(
     capsys: pytest.CaptureFixture[str], project_copy: Path
 ) -> None:
-    break_file(project_copy / "inventory" / "hosts.yaml",
-               "{circuit: XT-SS-BF-038, activated: 2012-08-01}", "{circuit: XT-SS-BF-038}")
-    assert_refused(capsys, project_copy, "hosts.yaml",
-                   "unit yanglin: field data.lines[0].activated")
+    break_file(
+        project_copy / "inventory" / "hosts.yaml",
+        "{circuit: XT-SS-BF-038, activated: 2012-08-01}",
+        "{circuit: XT-SS-BF-038}",
+    )
+    assert_refused(
+        capsys, project_copy, "hosts.yaml", "unit yanglin: field data.lines[0].activated"
+    )
 
 
 def test_unit_without_location_class_is_refused_without_writing(
     capsys: pytest.CaptureFixture[str], project_copy: Path
 ) -> None:
     groups = project_copy / "inventory" / "groups.yaml"
-    groups.write_text(groups.read_text(encoding="utf-8") + "rooftop:\n  data:\n    x: 1\n",
-                      encoding="utf-8")
-    break_file(project_copy / "inventory" / "hosts.yaml",
-               "groups: [outside, township]\n  data:\n    unit_id: 38",
-               "groups: [rooftop]\n  data:\n    unit_id: 38")
+    groups.write_text(
+        groups.read_text(encoding="utf-8") + "rooftop:\n  data:\n    x: 1\n", encoding="utf-8"
+    )
+    break_file(
+        project_copy / "inventory" / "hosts.yaml",
+        "groups: [outside, township]\n  data:\n    unit_id: 38",
+        "groups: [rooftop]\n  data:\n    unit_id: 38",
+    )
     assert_refused(capsys, project_copy, "hosts.yaml", "unit yanglin: field groups")

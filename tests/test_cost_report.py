@@ -66,10 +66,16 @@ def test_csv_county_rows_add_up_to_the_summary_total(report: costs.CostReport) -
 
 def test_csv_unit_rows_match_the_schedule(report: costs.CostReport) -> None:
     rows = list(csv.DictReader(io.StringIO(cost_report.to_csv(report))))
-    got = {(r["fiscal_year"], r["code"]): r["total"] for r in rows
-           if r["section"] == "schedule" and not r["code"].startswith("[")}
-    want = {(str(fy.year), r.code): cost_report.money(r.amounts.total)
-            for fy in report.fiscal_years for r in fy.rows}
+    got = {
+        (r["fiscal_year"], r["code"]): r["total"]
+        for r in rows
+        if r["section"] == "schedule" and not r["code"].startswith("[")
+    }
+    want = {
+        (str(fy.year), r.code): cost_report.money(r.amounts.total)
+        for fy in report.fiscal_years
+        for r in fy.rows
+    }
     assert got == want
 
 
@@ -117,9 +123,15 @@ def schedule_rows(ws: Any) -> dict[tuple[int, str], tuple[Any, ...]]:
 
 def json_rows(data: dict[str, Any]) -> dict[tuple[int, str], tuple[Any, ...]]:
     return {
-        (fy["fiscal_year"], u["code"]): (u["lines"], u["months"], fen(u["fiber"]),
-                                         fen(u["switch"]), fen(u["total"]))
-        for fy in data["schedule"] for u in fy["units"]
+        (fy["fiscal_year"], u["code"]): (
+            u["lines"],
+            u["months"],
+            fen(u["fiber"]),
+            fen(u["switch"]),
+            fen(u["total"]),
+        )
+        for fy in data["schedule"]
+        for u in fy["units"]
     }
 
 
@@ -132,10 +144,16 @@ def test_xlsx_subtotal_rows_read_back_as_the_json(report: costs.CostReport) -> N
     data = json.loads(cost_report.to_json(report))
     ws = workbook(report)["代扣明细"]
     labels = {v: k for k, v in cost_report.SUBTOTAL_LABELS.items()}
-    got = {(r[0], labels[r[2]]): fen(r[9]) for r in ws.iter_rows(min_row=2, values_only=True)
-           if r[2] in labels}
-    want = {(fy["fiscal_year"], k): fen(v["total"])
-            for fy in data["schedule"] for k, v in fy["subtotals"].items()}
+    got = {
+        (r[0], labels[r[2]]): fen(r[9])
+        for r in ws.iter_rows(min_row=2, values_only=True)
+        if r[2] in labels
+    }
+    want = {
+        (fy["fiscal_year"], k): fen(v["total"])
+        for fy in data["schedule"]
+        for k, v in fy["subtotals"].items()
+    }
     assert got == want
 
 
@@ -146,11 +164,19 @@ def test_xlsx_summary_reads_back_as_the_json(report: costs.CostReport) -> None:
     got = {}
     for row in ws.iter_rows(min_row=2, values_only=True):
         if row[0]:
-            by_year = {h[:4]: fen(v) for h, v in zip(header, row, strict=True)
-                       if h.endswith("年度") and v}
+            by_year = {
+                h[:4]: fen(v) for h, v in zip(header, row, strict=True) if h.endswith("年度") and v
+            }
             got[row[0]] = (by_year, fen(row[-3]), fen(row[-2]), fen(row[-1]))
-    want = {u["code"]: ({y: fen(v) for y, v in u["by_year"].items()}, fen(u["fiber"]),
-                        fen(u["switch"]), fen(u["total"])) for u in data["summary"]["units"]}
+    want = {
+        u["code"]: (
+            {y: fen(v) for y, v in u["by_year"].items()},
+            fen(u["fiber"]),
+            fen(u["switch"]),
+            fen(u["total"]),
+        )
+        for u in data["summary"]["units"]
+    }
     assert got == want
 
 
@@ -178,8 +204,13 @@ def evaluate(ws: Any, formula: str) -> Decimal:
 
 
 def formulas(wb: Any) -> list[tuple[Any, str]]:
-    return [(ws, c.value) for ws in wb for row in ws.iter_rows() for c in row
-            if isinstance(c.value, str) and c.value.startswith("=")]
+    return [
+        (ws, c.value)
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    ]
 
 
 def test_xlsx_check_rows_evaluate_to_zero(report: costs.CostReport) -> None:
@@ -191,8 +222,11 @@ def test_xlsx_check_rows_evaluate_to_zero(report: costs.CostReport) -> None:
 def test_xlsx_check_row_catches_a_wrong_total(report: costs.CostReport) -> None:
     wb = workbook(report)
     ws = wb["汇总"]
-    county = next(r for r in range(1, ws.max_row + 1)
-                  if ws.cell(row=r, column=2).value == cost_report.SUBTOTAL_LABELS["county"])
+    county = next(
+        r
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(row=r, column=2).value == cost_report.SUBTOTAL_LABELS["county"]
+    )
     ws.cell(row=county, column=ws.max_column).value += 1
     assert any(evaluate(w, f) != 0 for w, f in formulas(wb) if w.title == "汇总")
 
@@ -200,8 +234,17 @@ def test_xlsx_check_row_catches_a_wrong_total(report: costs.CostReport) -> None:
 def test_xlsx_has_chinese_headers_frozen(report: costs.CostReport) -> None:
     ws = workbook(report)["代扣明细"]
     assert [c.value for c in ws[1]] == list(cost_report.SCHEDULE_HEADERS)
-    for name in ("单位名称", "位置", "线路数", "年度", "月数", "单价", "光纤费用", "交换机费用",
-                 "代扣合计"):
+    for name in (
+        "单位名称",
+        "位置",
+        "线路数",
+        "年度",
+        "月数",
+        "单价",
+        "光纤费用",
+        "交换机费用",
+        "代扣合计",
+    ):
         assert name in cost_report.SCHEDULE_HEADERS
     assert ws.freeze_panes == "A2"
 
@@ -214,8 +257,10 @@ def test_xlsx_money_cells_use_the_yuan_format(report: costs.CostReport) -> None:
 
 def test_xlsx_column_widths_fit_names(report: costs.CostReport) -> None:
     ws = workbook(report)["代扣明细"]
-    longest = max(cost_report.display_width(str(ws.cell(row=r, column=3).value or ""))
-                  for r in range(1, ws.max_row + 1))
+    longest = max(
+        cost_report.display_width(str(ws.cell(row=r, column=3).value or ""))
+        for r in range(1, ws.max_row + 1)
+    )
     assert ws.column_dimensions["C"].width >= longest
 
 

@@ -83,8 +83,9 @@ def test_august_line_pays_five_months_of_year_one_rate_in_first_fiscal_year() ->
 
 def test_august_line_year_two_spans_two_fiscal_years() -> None:
     unit = make_unit(activated=(date(2012, 8, 1),))
-    year2 = [c for c in costs.contract_charges(unit.lines[0], "outside", RATES)
-             if c.contract_year == 2]
+    year2 = [
+        c for c in costs.contract_charges(unit.lines[0], "outside", RATES) if c.contract_year == 2
+    ]
     assert [(c.fiscal_year, c.months, c.amount) for c in year2] == [
         (2013, 5, Decimal("1458.33")),
         (2014, 7, Decimal("2041.67")),
@@ -117,8 +118,10 @@ def test_december_activation_after_first_moves_whole_contract_to_next_years() ->
     assert [(c.fiscal_year, c.months) for c in charges] == [(y, 12) for y in range(2013, 2018)]
 
 
-@given(st.dates(min_value=date(2012, 1, 1), max_value=date(2040, 12, 31)),
-       st.sampled_from(["in_building", "outside"]))
+@given(
+    st.dates(min_value=date(2012, 1, 1), max_value=date(2040, 12, 31)),
+    st.sampled_from(["in_building", "outside"]),
+)
 def test_proration_never_creates_or_loses_money(activated: date, location: str) -> None:
     charges = costs.contract_charges(FiberLine("c", activated), location, RATES)
     expected = {"in_building": 13_300, "outside": 19_000}[location]
@@ -199,8 +202,15 @@ def test_subtotals_split_in_building_outside_and_townships() -> None:
 
 
 def test_totals_reconcile_units_years_and_county() -> None:
-    units = [make_unit(str(i), "outside" if i % 2 else "in_building", unit_id=i,
-                       activated=(date(2012, 1 + i % 12, 1 + i % 28),)) for i in range(1, 30)]
+    units = [
+        make_unit(
+            str(i),
+            "outside" if i % 2 else "in_building",
+            unit_id=i,
+            activated=(date(2012, 1 + i % 12, 1 + i % 28),),
+        )
+        for i in range(1, 30)
+    ]
     report = costs.build_report(units, RATES)
     assert costs.reconcile(report) == []
     assert report.total == sum(costs.contract_total(u.location, RATES) + 8932 for u in units)
@@ -276,6 +286,7 @@ def test_unit_without_lines_is_refused() -> None:
 
 
 # --------------------------------------------------------------------------- shipped county
+
 
 def test_shipped_outside_units_pay_1173144_over_five_years(network: Network) -> None:
     outside = [u for u in network.units if u.location == "outside"]

@@ -18,17 +18,33 @@ FORMATS: tuple[str, ...] = ("table", "csv", "json", "xlsx")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, metavar="Y",
-                        help="one fiscal (calendar) year; default: the whole contract period")
+    parser.add_argument(
+        "--year",
+        type=int,
+        metavar="Y",
+        help="one fiscal (calendar) year; default: the whole contract period",
+    )
     parser.add_argument("--unit", metavar="X", help="only this unit (code)")
-    parser.add_argument("--group", metavar="G",
-                        help="only units in this group (in_building, outside, township, ...)")
-    parser.add_argument("--format", choices=FORMATS, default="table",
-                        help="output format (default: table; xlsx needs --out)")
-    parser.add_argument("--out", metavar="FILE", type=Path,
-                        help="write to FILE (atomically) instead of standard output")
-    parser.add_argument("--per-year-sheets", action="store_true",
-                        help="xlsx: add one sheet per fiscal year")
+    parser.add_argument(
+        "--group",
+        metavar="G",
+        help="only units in this group (in_building, outside, township, ...)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="output format (default: table; xlsx needs --out)",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        type=Path,
+        help="write to FILE (atomically) instead of standard output",
+    )
+    parser.add_argument(
+        "--per-year-sheets", action="store_true", help="xlsx: add one sheet per fiscal year"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,8 +61,9 @@ def run(args: argparse.Namespace) -> int:
     if not units:
         if args.unit is not None and not network.select(unit=args.unit):
             raise InputError(network.sources.hosts, args.unit, None, "no such unit")
-        raise InputError(network.sources.hosts, args.unit, "groups",
-                         f"no unit in group {args.group!r}")
+        raise InputError(
+            network.sources.hosts, args.unit, "groups", f"no unit in group {args.group!r}"
+        )
     report = build_report(
         units,
         network.costs,
@@ -80,7 +97,10 @@ def run(args: argparse.Namespace) -> int:
     from shaoshan_net.files import atomic_write
 
     atomic_write(args.out, data)
-    print(f"wrote {args.out}: {len(report.summary)} units, fiscal years "
-          f"{', '.join(map(str, report.years))}, total {cost_report.money(report.total)} "
-          f"{report.currency}", file=sys.stderr)
+    print(
+        f"wrote {args.out}: {len(report.summary)} units, fiscal years "
+        f"{', '.join(map(str, report.years))}, total {cost_report.money(report.total)} "
+        f"{report.currency}",
+        file=sys.stderr,
+    )
     return 0
