@@ -1,0 +1,766 @@
+"""The lab's life cycle: up, down, status, break and heal of the simulated county network.
+
+Why a state file: `down` must work after a crash and must never touch what the lab did not
+make. Every object is written to `RUN_DIR/state.json` *before* it is created (namespaces, host
+link, files) or right after (processes, with their start time), so a later `down` in a fresh
+process knows exactly what to remove.
+
+Layout: namespaces `ssn-core`, `ssn-u<unit_id>` and `ssn-mgmt` (bridge `br0`, the management
+LAN); each switch has `mgmt0` on that bridge at its model-derived management address; each unit's
+`uplink` is a veth to `p<unit_id>` in `ssn-core`; the root namespace holds `ssn-nms` on the
+bridge with the NMS address, so the toolkit reaches every switch from here and nothing for the
+management block leaves the machine. VLANs are not emulated (no 802.1Q in this kernel; the
+uplink is one untagged link).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import ipaddress
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shaoshan_net.credentials import _read_env_file
+from shaoshan_net.files import atomic_write
+from shaoshan_net.lab import namespaces as ns
+from shaoshan_net.lab.agents import (
+    AgentSpec,
+    Port,
+    ProcRecord,
+    check_socket_paths,
+    group_members,
+    is_alive,
+    kill_pids,
+    lldpd_command,
+    lldpd_config,
+    pss_kib,
+    rss_kib,
+    snmpd_command,
+    snmpd_config,
+    spawn,
+    terminate,
+)
+from shaoshan_net.lab.namespaces import LabError
+from shaoshan_net.model import Network
+from shaoshan_net.platforms import PLATFORMS
+
+RUN_DIR_NAME = ".lab"
+MGMT_NS = "ssn-mgmt"
+CORE_NS = "ssn-core"
+HOST_LINK = "ssn-nms"
+BRIDGE = "br0"
+STATE_VERSION = 1
+IF_OPER_STATUS = "1.3.6.1.2.1.2.2.1.8"
+SYS_NAME = "1.3.6.1.2.1.1.5.0"
+CREDENTIAL_KEYS = (
+    "SHAOSHAN_SSH_USER",
+    "SHAOSHAN_SSH_PASSWORD",
+    "SHAOSHAN_SNMP_USER",
+    "SHAOSHAN_SNMP_AUTH_KEY",
+    "SHAOSHAN_SNMP_PRIV_KEY",
+)
+Log = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def needs_root() -> None:
+    if os.geteuid() != 0:
+        raise LabError("the namespace lab needs root")
+
+
+def unit_netns(unit_id: int) -> str:
+    return f"ssn-u{unit_id}"
+
+
+def core_ifname(unit_id: int) -> str:
+    return f"p{unit_id}"
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+@dataclass(frozen=True)
+class LabCredentials:
+    """What the agents and emulators accept. Secrets never reach state.json, logs or stdout."""
+
+    ssh_user: str
+    ssh_password: str = field(repr=False)
+    snmp_user: str
+    auth_key: str = field(repr=False)
+    priv_key: str = field(repr=False)
+    community: str = field(default="", repr=False)
+
+
+def _given_environment(own_file: Path) -> dict[str, str]:
+    """SHAOSHAN_* from the environment over SHAOSHAN_ENV_FILE, ignoring a stale lab file."""
+    values: dict[str, str] = {}
+    file = os.environ.get("SHAOSHAN_ENV_FILE")
+    if file:
+        path = Path(file)
+        stale = path.resolve() == own_file.resolve() and not path.exists()
+        if not stale:
+            values.update(_read_env_file(path))
+    values.update({k: v for k, v in os.environ.items() if k.startswith("SHAOSHAN_")})
+    return values
+
+
+def resolve_credentials(
+    run_dir: Path, admin_user: str, generate: bool = True
+) -> tuple[LabCredentials, dict[str, str]]:
+    """Credentials from the environment; missing ones generated (returned to be written)."""
+    env = _given_environment(run_dir / "credentials.env")
+    own = run_dir / "credentials.env"
+    if not all(env.get(k) for k in CREDENTIAL_KEYS) and own.exists():
+        env = {**_read_env_file(own), **env}
+    generated: dict[str, str] = {}
+    defaults = {
+        "SHAOSHAN_SSH_USER": admin_user,
+        "SHAOSHAN_SSH_PASSWORD": secrets.token_urlsafe(15),
+        "SHAOSHAN_SNMP_USER": "shaoshan-nms",
+        "SHAOSHAN_SNMP_AUTH_KEY": secrets.token_urlsafe(18),
+        "SHAOSHAN_SNMP_PRIV_KEY": secrets.token_urlsafe(18),
+    }
+    for key in CREDENTIAL_KEYS:
+        if not env.get(key):
+            if not generate:
+                raise LabError(f"{key} is not set and the lab has no credentials file")
+            generated[key] = env[key] = defaults[key]
+    community = env.get("SHAOSHAN_SNMP_COMMUNITY", "")
+    if env.get("SHAOSHAN_SNMP_VERSION", "v3") != "v2c":
+        community = ""
+    creds = LabCredentials(
+        ssh_user=env["SHAOSHAN_SSH_USER"],
+        ssh_password=env["SHAOSHAN_SSH_PASSWORD"],
+        snmp_user=env["SHAOSHAN_SNMP_USER"],
+        auth_key=env["SHAOSHAN_SNMP_AUTH_KEY"],
+        priv_key=env["SHAOSHAN_SNMP_PRIV_KEY"],
+        community=community,
+    )
+    return creds, generated
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def select_units(
+    network: Network,
+    units: int | None = None,
+    group: str | None = None,
+    codes: Sequence[str] | None = None,
+) -> list[str]:
+    """Unit codes for the lab: all, the first N by unit id, a group, or named codes."""
+    if codes:
+        known = {u.code for u in network.units}
+        for code in codes:
+            if code not in known:
+                raise LabError(f"{network.sources.hosts}: unit {code}: no such unit")
+        return [u.code for u in network.units if u.code in set(codes)]
+    chosen = list(network.select(group=group)) if group else list(network.units)
+    if group and not chosen:
+        raise LabError(f"{network.sources.groups}: group {group}: no unit in it")
+    if units is not None:
+        if units < 0:
+            raise LabError("--units must be 0 or more")
+        chosen = chosen[:units]
+    return [u.code for u in chosen]
+
+
+# --------------------------------------------------------------------------- the lab
+
+
+class Lab:
+    """One lab, identified by its run directory (normally ROOT/.lab)."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.run_dir = Path(run_dir)
+        self.state_path = self.run_dir / "state.json"
+        self.state: dict[str, Any] = {}
+
+    # ----------------------------------------------------------------- state
+
+    def load(self) -> dict[str, Any] | None:
+        try:
+            self.state = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except json.JSONDecodeError as exc:
+            raise LabError(f"{self.state_path}: not valid JSON ({exc.msg})") from None
+        return self.state
+
+    def save(self) -> None:
+        atomic_write(self.state_path, json.dumps(self.state, indent=1, ensure_ascii=False), 0o600)
+
+    def _file(self, rel: str) -> Path:
+        """A path in the run dir, recorded before it is written so `down` removes it."""
+        top = rel.split("/", 1)[0]
+        if top not in self.state["files"]:
+            self.state["files"].append(top)
+            self.save()
+        return self.run_dir / rel
+
+    def processes(self) -> list[ProcRecord]:
+        return [ProcRecord(**p) for p in self.state.get("processes", [])]
+
+    # ----------------------------------------------------------------- up
+
+    def up(
+        self,
+        network: Network,
+        codes: Sequence[str],
+        log: Log = _quiet,
+        ssh: bool = True,
+        timeout: float = 60.0,
+    ) -> dict[str, Any]:
+        """Bring the lab up for the core and `codes`; idempotent for the same selection."""
+        needs_root()
+        t0 = time.monotonic()
+        existing = self.load()
+        if existing:
+            if existing.get("phase") == "up" and existing.get("units") == list(codes):
+                dead = [p for p in self.processes() if not is_alive(p)]
+                if not dead and all(ns.netns_exists(n) for n in existing["namespaces"]):
+                    log(f"lab already up ({len(codes)} units); nothing to do")
+                    return self.state
+            raise LabError(
+                f"a lab is already recorded in {self.run_dir} (phase {existing.get('phase')}, "
+                f"{len(existing.get('units', []))} units): run `shaoshan-net lab down` first"
+            )
+        self._preflight(network, codes)
+        created_dir = not self.run_dir.exists()
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.run_dir, 0o711)  # lldpd (user _lldpd) must reach its socket; secrets are 0600
+        self.state = {
+            "version": STATE_VERSION,
+            "phase": "starting",
+            "created_run_dir": created_dir,
+            "started": time.time(),
+            "units": list(codes),
+            "namespaces": [],
+            "host_links": [],
+            "files": ["state.json"],
+            "processes": [],
+            "switches": [],
+            "ssh": False,
+            "credentials_file": None,
+        }
+        self.save()
+        try:
+            self._up(network, codes, log, ssh, timeout, t0)
+        except BaseException:
+            log("lab up failed: removing what was created")
+            with contextlib.suppress(Exception):
+                self.save()  # processes started since the last save must be stopped too
+            with contextlib.suppress(Exception):
+                self.down()
+            raise
+        return self.state
+
+    def _preflight(self, network: Network, codes: Sequence[str]) -> None:
+        """Refuse before creating anything if our names or addresses are already in use."""
+        wanted = [MGMT_NS, CORE_NS, *(unit_netns(network.unit(c).unit_id) for c in codes)]
+        taken = [n for n in wanted if ns.netns_exists(n)]
+        if taken:
+            raise LabError(
+                f"namespace {taken[0]} already exists but is not in {self.state_path}: "
+                "another lab is up (stop it with its own `lab down`)"
+            )
+        if ns.link_exists(HOST_LINK):
+            raise LabError(f"host interface {HOST_LINK} already exists: another lab is up")
+        nms = network.topology.services.nms[0]
+        holder = ns.host_has_address(nms)
+        if holder:
+            raise LabError(f"the NMS address {nms} is already on host interface {holder}")
+        block = str(ipaddress.ip_interface(f"{nms}/{network.core.mgmt_prefixlen}").network)
+        if ns.routes_to(block):
+            raise LabError(f"the host already has a route for the management block {block}")
+
+    def _up(
+        self,
+        network: Network,
+        codes: Sequence[str],
+        log: Log,
+        ssh: bool,
+        timeout: float,
+        t0: float,
+    ) -> None:
+        creds, generated = resolve_credentials(self.run_dir, network.topology.admin_user)
+        if generated:
+            path = self._file("credentials.env")
+            atomic_write(path, "".join(f"{k}={v}\n" for k, v in generated.items()), 0o600)
+            self.state["credentials_file"] = str(path)
+            self.save()
+        switches = self._plan_switches(network, codes)
+        self._build_network(network, switches, log)
+        t_net = time.monotonic()
+        specs = self._write_agent_configs(network, switches, creds)
+        self._start_agents(specs, log, timeout)
+        if ssh:
+            self._start_emulator(switches, creds, log, timeout)
+        self.state["phase"] = "up"
+        self._wait_snmp(creds, timeout, log)
+        self.state["ready_seconds"] = round(time.monotonic() - t0, 2)
+        self.state["network_seconds"] = round(t_net - t0, 2)
+        self.save()
+        log(
+            f"lab up: core + {len(codes)} units in {self.state['ready_seconds']:.1f} s "
+            f"(namespaces and links {self.state['network_seconds']:.1f} s)"
+        )
+        if generated:
+            log("credentials generated (not shown); to use them:")
+            log(f"  export SHAOSHAN_ENV_FILE={self.state['credentials_file']}")
+
+    def _plan_switches(self, network: Network, codes: Sequence[str]) -> list[dict[str, Any]]:
+        core = network.core
+        services = network.topology.services
+        switches = [
+            {
+                "name": "core",
+                "hostname": core.hostname,
+                "platform": core.platform,
+                "model": core.switch_model,
+                "netns": CORE_NS,
+                "mgmt_ip": core.mgmt_ip,
+                "prefixlen": core.mgmt_prefixlen,
+                "mgmt_vlan": core.mgmt_vlan,
+                "location": services.location,
+                "mgmt_peer": "mcore",
+            }
+        ]
+        for code in codes:
+            unit, plan = network.unit(code), network.plans[code]
+            switches.append(
+                {
+                    "name": code,
+                    "unit_id": unit.unit_id,
+                    "hostname": plan.hostname,
+                    "platform": unit.platform,
+                    "model": plan.switch_model,
+                    "netns": unit_netns(unit.unit_id),
+                    "mgmt_ip": plan.mgmt_ip,
+                    "prefixlen": plan.mgmt_prefixlen,
+                    "mgmt_vlan": plan.mgmt_vlan,
+                    "location": unit.survey.address or services.location,
+                    "mgmt_peer": f"m{unit.unit_id}",
+                    "uplink_port": plan.uplink_port,
+                    "core_port": plan.core_port,
+                    "core_if": core_ifname(unit.unit_id),
+                }
+            )
+        self.state["switches"] = switches
+        self.state["nms_ip"] = services.nms[0]
+        self.state["contact"] = services.contact
+        self.save()
+        return switches
+
+    def _build_network(self, network: Network, switches: list[dict[str, Any]], log: Log) -> None:
+        names = [MGMT_NS, *(s["netns"] for s in switches)]
+        self.state["namespaces"] = names
+        self.state["host_links"] = [HOST_LINK]
+        self.save()  # recorded before creation: a crash from here on is cleaned by `down`
+        prefix = switches[0]["prefixlen"]
+        root = [f"netns add {n}" for n in names]
+        root += ns.veth_commands(HOST_LINK, None, "nms", MGMT_NS)
+        for s in switches:
+            root += ns.veth_commands("mgmt0", s["netns"], s["mgmt_peer"], MGMT_NS)
+            if s["name"] != "core":
+                root += ns.veth_commands(s["core_if"], CORE_NS, "uplink", s["netns"])
+        root += [
+            f"addr add {self.state['nms_ip']}/{prefix} dev {HOST_LINK}",
+            f"link set {HOST_LINK} up",
+        ]
+        ns.ip_batch(root)
+        bridge = [f"link add name {BRIDGE} type bridge stp_state 0", f"link set {BRIDGE} up"]
+        bridge += [
+            f"link set {p} master {BRIDGE} up" for p in ["nms"] + [s["mgmt_peer"] for s in switches]
+        ]
+        ns.ip_batch(bridge, MGMT_NS)
+        for s in switches:
+            lines = [
+                "link set lo up",
+                f"addr add {s['mgmt_ip']}/{s['prefixlen']} dev mgmt0",
+                "link set mgmt0 up",
+            ]
+            if s["name"] == "core":
+                lines += [f"link set {o['core_if']} up" for o in switches[1:]]
+            else:
+                lines.append("link set uplink up")
+            ns.ip_batch(lines, s["netns"])
+        for s in switches:
+            s["ifindex"] = ns.ifindexes(s["netns"])
+        self.save()
+        dev = ns.route_device(switches[0]["mgmt_ip"])
+        if dev != HOST_LINK:
+            raise LabError(f"management address {switches[0]['mgmt_ip']} routes via {dev}")
+        log(f"namespaces: {len(names)}, management LAN on {HOST_LINK} ({self.state['nms_ip']})")
+
+    def _write_agent_configs(
+        self, network: Network, switches: list[dict[str, Any]], creds: LabCredentials
+    ) -> list[AgentSpec]:
+        self._file("sw")
+        specs = []
+        for s in switches:
+            idx = s["ifindex"]
+            svi = PLATFORMS[s["platform"]].svi(s["mgmt_vlan"])
+            ports = [Port("mgmt0", svi, idx["mgmt0"], speed_mbps=None, lldp=False)]
+            if s["name"] == "core":
+                ports += [
+                    Port(o["core_if"], o["core_port"], idx[o["core_if"]]) for o in switches[1:]
+                ]
+            else:
+                ports.append(Port("uplink", s["uplink_port"], idx["uplink"]))
+            spec = AgentSpec(
+                name=s["name"],
+                hostname=s["hostname"],
+                platform=s["platform"],
+                model=s["model"],
+                netns=s["netns"],
+                mgmt_ip=s["mgmt_ip"],
+                location=s["location"],
+                contact=self.state["contact"],
+                directory=self.run_dir / "sw" / s["name"],
+                ports=tuple(ports),
+                snmp_user=creds.snmp_user,
+                community=creds.community,
+            )
+            check_socket_paths(spec)
+            spec.persistent_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            atomic_write(
+                spec.directory / "snmpd.conf",
+                snmpd_config(spec, creds.auth_key, creds.priv_key),
+                0o600,
+            )
+            atomic_write(spec.directory / "lldpd.conf", lldpd_config(spec), 0o644)
+            specs.append(spec)
+        return specs
+
+    def _record(self, record: ProcRecord) -> None:
+        self.state["processes"].append(record.as_dict())
+
+    def _start_agents(self, specs: list[AgentSpec], log: Log, timeout: float) -> None:
+        for spec in specs:
+            env = {"SNMP_PERSISTENT_DIR": str(spec.persistent_dir), "MIBS": "", "MIBDIRS": ""}
+            rec = spawn("snmpd", spec.name, snmpd_command(spec), spec.directory / "snmpd.out", env)
+            self._record(rec)
+        self.save()
+        self._wait_files([s.agentx_socket for s in specs], "snmpd", timeout)
+        for spec in specs:
+            rec = spawn("lldpd", spec.name, lldpd_command(spec), spec.directory / "lldpd.log")
+            self._record(rec)
+        self.save()
+        self._wait_files([s.lldpd_socket for s in specs], "lldpd", timeout)
+        log(f"agents: {len(specs)} snmpd + {len(specs)} lldpd")
+
+    def _wait_files(self, paths: list[Path], what: str, timeout: float) -> None:
+        """Wait until every path exists; fail early, naming the switch, if its daemon died."""
+        deadline = time.monotonic() + timeout
+        pending = list(paths)
+        while pending:
+            pending = [p for p in pending if not p.exists()]
+            if not pending:
+                return
+            for rec in self.processes():
+                if rec.role == what and not is_alive(rec):
+                    raise LabError(f"{what} for {rec.switch} exited at start: {_tail(rec.log)}")
+            if time.monotonic() > deadline:
+                raise LabError(f"{what} not ready after {timeout:.0f} s: {pending[0]}")
+            time.sleep(0.05)
+
+    def _start_emulator(
+        self, switches: list[dict[str, Any]], creds: LabCredentials, log: Log, timeout: float
+    ) -> None:
+        if importlib.util.find_spec("shaoshan_net.lab.emulator.__main__") is None:
+            log("SSH emulator not available (shaoshan_net.lab.emulator): SNMP and LLDP only")
+            return
+        key = self._file("host_key")
+        self._file("host_key.pub")
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "shaoshan-lab", "-f", str(key)],
+            check=True,
+            capture_output=True,
+        )
+        state_dir = self._file("emulator")
+        state_dir.mkdir(mode=0o700, exist_ok=True)
+        spec = {
+            "state_dir": str(state_dir),
+            "host_key": str(key),
+            "switches": [
+                {
+                    "name": s["name"],
+                    "hostname": s["hostname"],
+                    "platform": s["platform"],
+                    "address": s["mgmt_ip"],
+                    "port": 22,
+                    "netns": s["netns"],
+                    "username": creds.ssh_user,
+                    "password": creds.ssh_password,
+                }
+                for s in switches
+            ],
+        }
+        spec_path = self._file("emulator.json")
+        atomic_write(spec_path, json.dumps(spec, indent=1, ensure_ascii=False), 0o600)
+        argv = [sys.executable, "-m", "shaoshan_net.lab.emulator", str(spec_path)]
+        rec = spawn("emulator", "*", argv, self._file("emulator.log"))
+        self._record(rec)
+        self.save()
+        ready = state_dir / "ready"
+        deadline = time.monotonic() + timeout
+        while not ready.exists():
+            if not is_alive(rec):
+                raise LabError(f"SSH emulator exited at start: {_tail(rec.log)}")
+            if time.monotonic() > deadline:
+                raise LabError(f"SSH emulator not ready after {timeout:.0f} s")
+            time.sleep(0.05)
+        self.state["ssh"] = True
+        log(f"SSH emulator: {len(switches)} switches on port 22")
+
+    def _wait_snmp(self, creds: LabCredentials, timeout: float, log: Log) -> None:
+        """Ready means answering: every agent returns its sysName over SNMPv3 authPriv."""
+        deadline = time.monotonic() + timeout
+        pending = {s["mgmt_ip"]: s for s in self.state["switches"]}
+        while pending:
+            answers = snmp_get(creds, {ip: [SYS_NAME] for ip in pending})
+            pending = {ip: s for ip, s in pending.items() if answers.get(ip) is None}
+            if pending and time.monotonic() > deadline:
+                names = ", ".join(s["name"] for s in pending.values())
+                raise LabError(f"no SNMP answer after {timeout:.0f} s from: {names}")
+        log(f"SNMP: all {len(self.state['switches'])} switches answer")
+
+    # ----------------------------------------------------------------- down
+
+    def down(self, log: Log = _quiet) -> dict[str, Any]:
+        """Remove every process, namespace, host link and file the state records; nothing else."""
+        needs_root()
+        t0 = time.monotonic()
+        if self.load() is None:
+            strays = ns.list_netns()
+            if strays:
+                log(f"no lab state in {self.run_dir}; not touching {', '.join(strays)}")
+            else:
+                log("no lab is up")
+            return {"removed": False, "seconds": 0.0}
+        procs = self.processes()
+        signalled = terminate(procs)
+        # Anything else still running inside our namespaces would keep them alive.
+        others = [p for n in self.state["namespaces"] for p in ns.netns_pids(n)]
+        if others:
+            log(f"stopping {len(others)} other processes found in the lab's namespaces")
+            kill_pids(others)
+        for link in self.state.get("host_links", []):
+            ns.delete_link(link)
+        for name in self.state.get("namespaces", []):
+            ns.delete_netns(name)
+        for rel in self.state.get("files", []):
+            if rel == "state.json":
+                continue
+            path = self.run_dir / rel
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+        self.state_path.unlink(missing_ok=True)
+        if self.state.get("created_run_dir"):
+            with contextlib.suppress(OSError):
+                self.run_dir.rmdir()
+        seconds = round(time.monotonic() - t0, 2)
+        log(
+            f"lab down in {seconds:.1f} s: {len(signalled)} processes, "
+            f"{len(self.state.get('namespaces', []))} namespaces removed"
+        )
+        return {"removed": True, "seconds": seconds, "processes": len(signalled)}
+
+    # ----------------------------------------------------------------- break / heal
+
+    def switch(self, code: str) -> dict[str, Any]:
+        if not self.load():
+            raise LabError("no lab is up (run `shaoshan-net lab up`)")
+        for s in self.state["switches"]:
+            if s["name"] == code and code != "core":
+                return s
+        raise LabError(f"unit {code}: not in the running lab")
+
+    def set_uplink(self, code: str, up: bool, timeout: float = 15.0) -> float:
+        """Take a unit's fiber down (or up) on the core side; wait until SNMP reports it.
+
+        net-snmp caches the ifTable for a few seconds, so returning only once both ends show
+        the new ifOperStatus makes "the next SNMP read sees it" true for the caller.
+        """
+        needs_root()
+        s = self.switch(code)
+        core = self.state["switches"][0]
+        t0 = time.monotonic()
+        ns.set_link(s["core_if"], up, CORE_NS)
+        want = 1 if up else 2
+        creds = self.credentials()
+        queries = {
+            core["mgmt_ip"]: [f"{IF_OPER_STATUS}.{core['ifindex'][s['core_if']]}"],
+            s["mgmt_ip"]: [f"{IF_OPER_STATUS}.{s['ifindex']['uplink']}"],
+        }
+        while True:
+            answers = snmp_get(creds, queries)
+            if all(a and all(int(v) == want for v in a.values()) for a in answers.values()):
+                return round(time.monotonic() - t0, 2)
+            if time.monotonic() - t0 > timeout:
+                raise LabError(
+                    f"unit {code}: SNMP does not show the uplink change after {timeout} s"
+                )
+            time.sleep(0.2)
+
+    def credentials(self) -> LabCredentials:
+        """The credentials the running lab was started with (environment or its own file)."""
+        creds, _ = resolve_credentials(self.run_dir, "unused", generate=False)
+        return creds
+
+    # ----------------------------------------------------------------- status
+
+    def status(self, probe: bool = True) -> dict[str, Any] | None:
+        """Figures of the running lab: uptime, processes, memory, reachability per switch."""
+        if self.load() is None:
+            return None
+        procs = self.processes()
+        alive = [p for p in procs if is_alive(p)]
+        pids = sorted({m for p in procs for m in group_members(p)})
+        core_links = {}
+        if ns.netns_exists(CORE_NS):
+            core_links = {link["ifname"]: link for link in ns.links(CORE_NS)}
+        rows = []
+        snmp: dict[str, dict[str, str] | None] = {}
+        ssh: dict[str, bool] = {}
+        if probe and self.state.get("phase") == "up":
+            creds = self.credentials()
+            snmp = snmp_get(creds, {s["mgmt_ip"]: [SYS_NAME] for s in self.state["switches"]})
+            if self.state.get("ssh"):
+                ssh = ssh_banners([s["mgmt_ip"] for s in self.state["switches"]])
+        for s in self.state["switches"]:
+            answer = snmp.get(s["mgmt_ip"])
+            uplink = "-"
+            if s["name"] != "core":
+                link = core_links.get(s["core_if"])
+                uplink = "?" if link is None else ("down" if "UP" not in link["flags"] else "up")
+            rows.append(
+                {
+                    "name": s["name"],
+                    "hostname": s["hostname"],
+                    "platform": s["platform"],
+                    "mgmt_ip": s["mgmt_ip"],
+                    "snmp": bool(answer) and answer.get(SYS_NAME) == s["hostname"],
+                    "ssh": ssh.get(s["mgmt_ip"], False),
+                    "uplink": uplink,
+                }
+            )
+        return {
+            "run_dir": str(self.run_dir),
+            "phase": self.state.get("phase"),
+            "uptime_seconds": round(time.time() - self.state["started"], 1),
+            "ready_seconds": self.state.get("ready_seconds"),
+            "namespaces": sum(ns.netns_exists(n) for n in self.state["namespaces"]),
+            "processes": len(pids),
+            "started_processes": len(procs),
+            "alive_started_processes": len(alive),
+            "rss_mib": round(rss_kib(pids) / 1024, 1),
+            "pss_mib": round(pss_kib(pids) / 1024, 1),
+            "ssh": bool(self.state.get("ssh")),
+            "switches": rows,
+        }
+
+
+def _tail(path: str, lines: int = 2) -> str:
+    try:
+        text = Path(path).read_text(errors="replace").strip().splitlines()
+    except FileNotFoundError:
+        return "(no log)"
+    return " | ".join(text[-lines:]) or "(empty log)"
+
+
+# --------------------------------------------------------------------------- probes
+
+
+def snmp_get(
+    creds: LabCredentials,
+    queries: dict[str, list[str]],
+    timeout: float = 1.0,
+    retries: int = 1,
+) -> dict[str, dict[str, str] | None]:
+    """GET the OIDs from every address at once (SNMPv3 authPriv); None for a silent agent."""
+    return asyncio.run(_snmp_get(creds, queries, timeout, retries))
+
+
+async def _snmp_get(
+    creds: LabCredentials, queries: dict[str, list[str]], timeout: float, retries: int
+) -> dict[str, dict[str, str] | None]:
+    from pysnmp.hlapi.v3arch.asyncio import (
+        USM_AUTH_HMAC96_SHA,
+        USM_PRIV_CFB128_AES,
+        ContextData,
+        ObjectIdentity,
+        ObjectType,
+        SnmpEngine,
+        UdpTransportTarget,
+        UsmUserData,
+        get_cmd,
+    )
+
+    engine = SnmpEngine()
+    user = UsmUserData(
+        creds.snmp_user,
+        authKey=creds.auth_key,
+        privKey=creds.priv_key,
+        authProtocol=USM_AUTH_HMAC96_SHA,
+        privProtocol=USM_PRIV_CFB128_AES,
+    )
+
+    async def one(address: str, oids: list[str]) -> tuple[str, dict[str, str] | None]:
+        target = await UdpTransportTarget.create((address, 161), timeout=timeout, retries=retries)
+        error, status, _index, binds = await get_cmd(
+            engine,
+            user,
+            target,
+            ContextData(),
+            *(ObjectType(ObjectIdentity(o)) for o in oids),
+            lookupMib=False,
+        )
+        if error or status:
+            return address, None
+        return address, {str(name): value.prettyPrint() for name, value in binds}
+
+    try:
+        results = await asyncio.gather(*(one(a, o) for a, o in queries.items()))
+    finally:
+        engine.close_dispatcher()
+    return dict(results)
+
+
+def ssh_banners(addresses: Sequence[str], port: int = 22, timeout: float = 2.0) -> dict[str, bool]:
+    """True for each address whose port 22 greets with an SSH banner."""
+
+    def one(address: str) -> bool:
+        try:
+            with socket.create_connection((address, port), timeout=timeout) as conn:
+                conn.settimeout(timeout)
+                return conn.recv(64).startswith(b"SSH-")
+        except OSError:
+            return False
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        return dict(zip(addresses, pool.map(one, addresses), strict=True))
+
+
+def run_dir_for(root: Path) -> Path:
+    return root / RUN_DIR_NAME
