@@ -83,6 +83,7 @@ def _template(args: argparse.Namespace, network: Network) -> int:
 def _import(args: argparse.Namespace, network: Network) -> int:
     from shaoshan_net.files import atomic_write
     from shaoshan_net.survey import (
+        CODE_CELL,
         FIELD_BY_KEY,
         Value,
         build_update,
@@ -106,12 +107,12 @@ def _import(args: argparse.Namespace, network: Network) -> int:
         for form in forms:
             if form.code not in known:
                 what = f"unknown unit code {form.code!r}" if form.code else "unit code missing"
-                problems.append(FormProblem(form.file, form.sheet, "I2", what))
+                problems.append(FormProblem(form.file, form.sheet, CODE_CELL, what))
                 continue
             if form.code in seen:
                 first = seen[form.code]
                 problems.append(
-                    FormProblem(form.file, form.sheet, "I2",
+                    FormProblem(form.file, form.sheet, CODE_CELL,
                                 f"second form for unit {form.code} "
                                 f"(first: {first.file}, sheet {first.sheet})")
                 )
