@@ -1,0 +1,1 @@
+"""SNMP polling for the audit: numeric OIDs and one asyncio poller per run."""
