@@ -1,0 +1,1 @@
+"""Nornir tasks of shaoshan-net: usable from any runbook (`nornir.run(task=...)`)."""
