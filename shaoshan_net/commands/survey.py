@@ -70,12 +70,12 @@ def _template(args: argparse.Namespace, network: Network) -> int:
     if args.workbook:
         target = out / "survey-forms.xlsx"
         atomic_write(target, template_bytes(forms), mode=0o600)
-        print(f"wrote {target} ({len(forms)} sheets)")
+        print(f"wrote {target} ({len(forms)} sheet(s))")
     else:
         for form in forms:
             target = out / file_name(form[0], form[1])
             atomic_write(target, template_bytes([form]), mode=0o600)
-        print(f"wrote {len(forms)} forms to {out}")
+        print(f"wrote {len(forms)} form(s) to {out}")
     print("note: the forms contain personal contact data; send each only to its own unit")
     return 0
 
