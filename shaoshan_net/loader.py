@@ -358,6 +358,7 @@ def load_costs(path: Path) -> CostRates:
     if proration != "whole_months":
         top.fail("proration", f"unknown rule {proration!r} (supported: whole_months)")
     start = contract.get("start", date)
+    withholding = top.sub("withholding", {})
     return CostRates(
         contract_start=start,
         contract_years=years,
@@ -366,6 +367,8 @@ def load_costs(path: Path) -> CostRates:
         proration=proration,
         renewal=renewal,
         currency=top.get("currency", str, "CNY"),
+        payer=withholding.get("payer", str, ""),
+        payee=withholding.get("payee", str, ""),
     )
 
 

@@ -269,6 +269,8 @@ class CostRates:
     renewal: RateBand | None
     currency: str = "CNY"
     rounding: Decimal = Decimal("0.01")
+    payer: str = ""  # withholds from each unit's budget (财政代扣)
+    payee: str = ""  # paid in one payment (统一支付)
 
 
 @dataclass(frozen=True, slots=True)
