@@ -1,0 +1,500 @@
+"""Nornir tasks for a safe push: backup, plan, apply, verify, save, roll back.
+
+In the style of nornir_napalm's `napalm_configure` (dry run aware, one `Result` per step), but
+over netmiko with each platform's own driver: NAPALM has no working VRP/Comware driver, and its
+IOS merge needs SCP and the archive feature. Every step is a task usable from any runbook;
+`push_config` chains them for one host:
+
+    backup -> plan -> (dry run: stop) -> apply -> verify -> save
+                                  \\-- apply or verify failed --> rollback -> verify again
+
+A device that refuses the login, hangs, drops the session or rejects a line fails that host
+only. Hangs are bounded three ways: connect/auth timeouts, a read timeout per command, and a
+per-host wall-clock watchdog that cuts the SSH channel (netmiko's read loop would otherwise
+spin until its own timeout on a dead channel).
+
+Credentials come from `shaoshan_net.credentials` (environment), never from inventory files;
+secrets in rendered configurations (`%ADMIN_SECRET%` ...) are filled in only in the command
+stream being sent; every message that leaves a task has secret values masked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from nornir.core.configuration import Config
+from nornir.core.exceptions import NornirSubTaskError
+from nornir.core.plugins.connections import ConnectionPluginRegister
+from nornir.core.task import Result, Task
+
+from shaoshan_net.backup import scrub, write_backup
+from shaoshan_net.changeset import ChangeSet, fill_names, plan, substitute_secrets
+from shaoshan_net.config_tree import ConfigTree, parse
+from shaoshan_net.credentials import environment, secret_values, ssh_credentials
+from shaoshan_net.platforms import PLATFORMS, PlatformSpec
+
+CONNECTION = "shaoshan_ssh"
+
+Status = Literal["unchanged", "planned", "changed", "failed", "rolled_back"]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Time limits of one host's push (seconds)."""
+
+    conn_timeout: float = 10.0  # TCP connect, SSH banner, authentication
+    read_timeout: float = 30.0  # one command's answer
+    host_timeout: float = 300.0  # the whole push of one host (rollback gets a fresh budget)
+
+
+class DeviceError(Exception):
+    """A device-side failure of one host (refused, timed out, dropped, rejected a line)."""
+
+
+def mask(text: str, extra: list[str] | None = None) -> str:
+    """`text` with every secret value in force replaced by `***` (for messages and reports)."""
+    for value in sorted({*secret_values(), *(extra or [])}, key=len, reverse=True):
+        if len(value) > 3:
+            text = text.replace(value, "***")
+    return text
+
+
+class _Watchdog(threading.Thread):
+    """Cuts the SSH channel at the deadline or as soon as the device closes it.
+
+    netmiko reads by polling `recv_ready()`, which stays False on a dead channel, so without
+    this a dropped session would only be noticed after the read timeout.
+    """
+
+    def __init__(self, session: DeviceSession, deadline: float) -> None:
+        super().__init__(daemon=True, name=f"watchdog-{session.name}")
+        self.session, self.deadline = session, deadline
+        self.stop = threading.Event()
+        self.reason = ""
+
+    def run(self) -> None:
+        while not self.stop.wait(0.05):
+            chan = self.session.channel
+            if chan is None:
+                return
+            if time.monotonic() >= self.deadline:
+                self.reason = "wall-clock limit reached"
+            elif chan.closed or chan.eof_received:
+                self.reason = "session closed by the device"
+            else:
+                continue
+            self.session.cut()
+            return
+
+
+class DeviceSession:
+    """One SSH login to one switch through netmiko, with a watchdog and the platform's rules."""
+
+    def __init__(
+        self, name: str, host: str, port: int, spec: PlatformSpec, limits: Limits
+    ) -> None:
+        self.name, self.spec, self.limits = name, spec, limits
+        self.host, self.port = host, port
+        self.conn: Any = None
+        self.channel: Any = None
+        self.watchdog: _Watchdog | None = None
+        self.lines_sent = 0
+
+    def open(self) -> None:
+        """Log in within the limits; the login itself runs under a wall-clock join."""
+        from netmiko import ConnectHandler
+
+        creds = ssh_credentials()
+        params: dict[str, Any] = {
+            "device_type": self.spec.netmiko_device_type,
+            "host": self.host,
+            "port": self.port,
+            "username": creds.user,
+            "conn_timeout": self.limits.conn_timeout,
+            "auth_timeout": self.limits.conn_timeout,
+            "banner_timeout": self.limits.conn_timeout,
+            "read_timeout_override": self.limits.read_timeout,
+            "fast_cli": True,
+            "allow_agent": False,
+            "ssh_config_file": None,
+        }
+        if creds.password:
+            params["password"] = creds.password
+        if creds.key_file:
+            params.update(use_keys=True, key_file=creds.key_file)
+        else:
+            params["use_keys"] = False
+        box: dict[str, Any] = {}
+
+        def login() -> None:
+            try:
+                box["conn"] = ConnectHandler(**params)
+            except BaseException as exc:  # reported below, in this thread
+                box["error"] = exc
+
+        worker = threading.Thread(target=login, daemon=True, name=f"login-{self.name}")
+        worker.start()
+        budget = self.limits.conn_timeout * 3 + self.limits.read_timeout
+        worker.join(budget)
+        if worker.is_alive():
+            raise DeviceError(f"login did not finish within {budget:.0f} s")
+        if "error" in box:
+            exc = box["error"]
+            raise DeviceError(f"login failed: {mask(_first_line(exc))}") from None
+        self.conn = box["conn"]
+        self.channel = self.conn.remote_conn
+        self.watchdog = _Watchdog(self, time.monotonic() + self.limits.host_timeout)
+        self.watchdog.start()
+
+    def cut(self) -> None:
+        """Make every further read or write fail at once, then close the transport."""
+        chan, self.channel = self.channel, None
+        if self.conn is not None:
+            self.conn.channel.remote_conn = None
+            self.conn.remote_conn = None
+        if chan is not None:
+            with contextlib.suppress(Exception):  # closing a dead channel may fail: it is dead
+                chan.close()
+                transport = chan.get_transport()
+                if transport is not None:
+                    transport.close()
+
+    def close(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.stop.set()
+        if self.conn is not None and self.channel is not None:
+            with contextlib.suppress(Exception):  # the device may already be gone
+                self.conn.disconnect()
+        self.cut()
+
+    def _failed(self, what: str, exc: BaseException, extra: list[str] | None = None) -> DeviceError:
+        reason = self.watchdog.reason if self.watchdog and self.watchdog.reason else ""
+        detail = reason or _first_line(exc)
+        return DeviceError(mask(f"{what}: {detail}", extra))
+
+    def read_running(self) -> str:
+        """The running configuration as the device prints it."""
+        try:
+            return str(
+                self.conn.send_command(
+                    self.spec.show_running, read_timeout=self.limits.read_timeout
+                )
+            )
+        except Exception as exc:
+            raise self._failed(f"reading {self.spec.show_running!r} failed", exc) from None
+
+    def send_config(self, commands: list[str], secrets: list[str]) -> None:
+        """Send a command stream in configuration mode; a line matching the platform's error
+        pattern fails the whole call (netmiko stops at that line)."""
+        try:
+            self.conn.send_config_set(
+                commands,
+                error_pattern=self.spec.error_pattern,
+                read_timeout=self.limits.read_timeout,
+                cmd_verify=True,
+                enter_config_mode=True,
+                exit_config_mode=True,
+            )
+            self.lines_sent += len(commands)
+        except Exception as exc:
+            raise self._failed("configuration failed", exc, secrets) from None
+
+    def save(self) -> str:
+        """The platform's save command(s), answering the confirmation prompt if one comes."""
+        prompt = re.escape(self.conn.base_prompt)
+        question = r"(?:\[[Yy]/[Nn]\]:?|\[confirm\]|\?)\s*$"
+        try:
+            out = ""
+            for command in self.spec.save_commands:
+                text = str(
+                    self.conn.send_command(
+                        command, expect_string=rf"{prompt}.*[>#\]]\s*$|{question}",
+                        read_timeout=self.limits.read_timeout, strip_prompt=False,
+                        strip_command=False,
+                    )
+                )
+                if re.search(question, text.rstrip() + "\n", re.M) and not re.search(
+                    rf"{prompt}.*[>#\]]\s*$", text
+                ):
+                    answer = "y" if re.search(r"\[[Yy]/[Nn]\]", text) else ""
+                    text += str(
+                        self.conn.send_command(
+                            answer, expect_string=rf"{prompt}.*[>#\]]",
+                            read_timeout=self.limits.read_timeout, strip_prompt=False,
+                            strip_command=False, cmd_verify=False,
+                        )
+                    )
+                if re.search(self.spec.error_pattern, text, re.M):
+                    raise DeviceError(f"{command!r} refused: {_first_line(text)}")
+                out += text
+            return out
+        except DeviceError:
+            raise
+        except Exception as exc:
+            raise self._failed("save failed", exc) from None
+
+
+def _first_line(exc: BaseException | str) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+class ShaoshanSSH:
+    """Nornir connection plugin `shaoshan_ssh`: a `DeviceSession` for the host's platform."""
+
+    def __init__(self) -> None:
+        self.connection: DeviceSession | None = None
+
+    def open(
+        self,
+        hostname: str | None,
+        username: str | None,
+        password: str | None,
+        port: int | None,
+        platform: str | None,
+        extras: dict[str, Any] | None = None,
+        configuration: Config | None = None,
+    ) -> None:
+        extras = extras or {}
+        spec = PLATFORMS[str(platform)]
+        session = DeviceSession(
+            extras.get("name", hostname or "?"), str(hostname), int(port or 22), spec,
+            extras.get("limits", Limits()),
+        )
+        session.open()
+        self.connection = session
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+if CONNECTION not in ConnectionPluginRegister.available:
+    ConnectionPluginRegister.register(CONNECTION, ShaoshanSSH)
+
+
+def session(task: Task, limits: Limits | None = None, fresh: bool = False) -> DeviceSession:
+    """The host's open session (opened on first use; `fresh` closes the old one first)."""
+    host = task.host
+    if fresh and CONNECTION in host.connections:
+        host.close_connection(CONNECTION)
+    if CONNECTION not in host.connections:
+        host.open_connection(
+            CONNECTION, task.nornir.config,
+            extras={"name": host.name, "limits": limits or Limits()},
+        )
+    return host.connections[CONNECTION].connection  # type: ignore[no-any-return]
+
+
+def close_session(task: Task) -> None:
+    if CONNECTION in task.host.connections:
+        task.host.close_connection(CONNECTION)
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RunningConfig:
+    """A running configuration read from a device; shows only where its backup went.
+
+    The raw text (device ciphers included) stays in memory for a rollback; `str()` never
+    prints it.
+    """
+
+    host: str
+    dialect: str
+    raw: str = field(repr=False)
+    backup: Path | None = None
+
+    def tree(self) -> ConfigTree:
+        return parse(self.raw, self.dialect)
+
+    def scrubbed(self) -> str:
+        return scrub(self.raw, self.dialect)
+
+    def __str__(self) -> str:
+        where = f" -> {self.backup}" if self.backup else ""
+        return f"running configuration of {self.host}: {len(self.raw.splitlines())} lines{where}"
+
+
+@dataclass(slots=True)
+class Outcome:
+    """How one host's push ended (the `result` of `push_config`)."""
+
+    host: str
+    status: Status = "failed"
+    changes: ChangeSet | None = None
+    backup: Path | None = None
+    error: str = ""
+    rollback: str = ""
+    seconds: float = 0.0
+    lines_sent: int = 0
+
+    @property
+    def as_intended(self) -> bool:
+        return self.status in ("unchanged", "changed", "planned")
+
+    def __str__(self) -> str:
+        n = len(self.changes) if self.changes is not None else 0
+        text = f"{self.host}: {self.status.replace('_', ' ')}"
+        if self.status in ("planned", "changed"):
+            text += f" ({n} change{'s' if n != 1 else ''})"
+        if self.error:
+            text += f": {self.error}"
+        if self.rollback:
+            text += f"; rollback: {self.rollback}"
+        return text
+
+
+# --- the steps ---------------------------------------------------------------------------------
+
+
+def _dialect(task: Task) -> str:
+    name = str(task.host.platform)
+    if name not in PLATFORMS:
+        raise DeviceError(f"unknown platform {name!r}")
+    return name
+
+
+def backup_config(task: Task, root: Path, limits: Limits | None = None) -> Result:
+    """Read the running configuration and keep a scrubbed copy in `root/backups/HOST/`."""
+    dialect = _dialect(task)
+    raw = session(task, limits).read_running()
+    path = write_backup(root, task.host.name, raw, dialect, secrets=secret_values())
+    return Result(host=task.host, result=RunningConfig(task.host.name, dialect, raw, path))
+
+
+def plan_changes(task: Task, intended: str, running: RunningConfig | None = None,
+                 limits: Limits | None = None) -> Result:
+    """The change set from `running` (read now if not given) to the rendered `intended`."""
+    dialect = _dialect(task)
+    if running is None:
+        running = RunningConfig(task.host.name, dialect, session(task, limits).read_running())
+    want = parse(fill_names(intended, environment(), task.host.name), dialect)
+    changes = plan(want, running.tree())
+    return Result(host=task.host, result=changes, changed=False,
+                  diff="\n".join(changes.display()))
+
+
+def apply_changes(task: Task, changes: ChangeSet, dry_run: bool | None = None,
+                  limits: Limits | None = None) -> Result:
+    """Send the change set (secrets filled in at the last moment); nothing when dry run."""
+    dry = task.is_dry_run(dry_run)
+    diff = "\n".join(changes.display())
+    if dry or not changes:
+        return Result(host=task.host, result=0, changed=False, diff=diff)
+    env = environment()
+    commands = substitute_secrets(changes.commands(), env, task.host.name)
+    sent = [v for v in env.values() if v and any(v in c for c in commands)]
+    session(task, limits).send_config(commands, sent)
+    return Result(host=task.host, result=len(commands), changed=True, diff=diff)
+
+
+def verify_config(task: Task, intended: str | ConfigTree, limits: Limits | None = None) -> Result:
+    """Read the running configuration back: verified when no change is left to make."""
+    dialect = _dialect(task)
+    raw = session(task, limits).read_running()
+    if isinstance(intended, str):
+        intended = parse(fill_names(intended, environment(), task.host.name), dialect)
+    left = plan(intended, parse(raw, dialect))
+    if left:
+        preview = "; ".join(left.commands()[:3])
+        return Result(host=task.host, result=left, failed=True,
+                      exception=DeviceError(f"{len(left)} differences remain ({preview} ...)"))
+    return Result(host=task.host, result=left)
+
+
+def save_config(task: Task, dry_run: bool | None = None, limits: Limits | None = None) -> Result:
+    """Make the running configuration the startup configuration (`save`, `save force`, ...)."""
+    if task.is_dry_run(dry_run):
+        return Result(host=task.host, result="dry run: not saved")
+    session(task, limits).save()
+    return Result(host=task.host, result="saved", changed=True)
+
+
+def rollback(task: Task, backup: RunningConfig, limits: Limits | None = None) -> Result:
+    """Return the device to the backup's state on a fresh session, then verify it."""
+    fresh = session(task, limits, fresh=True)
+    now = parse(fresh.read_running(), backup.dialect)
+    target = backup.tree()
+    undo = plan(target, now)
+    if undo:
+        fresh.send_config(undo.commands(), [])
+    left = plan(target, parse(fresh.read_running(), backup.dialect))
+    if left:
+        return Result(host=task.host, result=left, failed=True,
+                      exception=DeviceError(f"{len(left)} differences from the backup remain"))
+    return Result(host=task.host, result=undo, changed=bool(undo))
+
+
+def _error(exc: BaseException) -> str:
+    if isinstance(exc, NornirSubTaskError):
+        inner = exc.result[0].exception if exc.result else None
+        return mask(_first_line(inner)) if inner else mask(str(exc.result.result))
+    return mask(_first_line(exc))
+
+
+def push_config(
+    task: Task,
+    intended: str,
+    root: Path,
+    dry_run: bool | None = None,
+    save: bool = True,
+    limits: Limits | None = None,
+) -> Result:
+    """One host's whole push; the result is an `Outcome` (failed only for a failed host)."""
+    limits = limits or Limits()
+    dry = task.is_dry_run(dry_run)
+    out = Outcome(task.host.name)
+    start = time.monotonic()
+    backup: RunningConfig | None = None
+    try:
+        backup = task.run(backup_config, root=root, limits=limits)[0].result
+        out.backup = backup.backup if backup else None
+        changes: ChangeSet = task.run(plan_changes, intended=intended, running=backup)[0].result
+        out.changes = changes
+        if not changes:
+            out.status = "unchanged"
+        elif dry:
+            out.status = "planned"
+        else:
+            try:
+                task.run(apply_changes, changes=changes, dry_run=False, limits=limits)
+                task.run(verify_config, intended=intended, limits=limits)
+            except NornirSubTaskError as exc:
+                out.error = _error(exc)
+                out.status = "failed"
+                try:
+                    task.run(rollback, backup=backup, limits=limits)
+                    out.status = "rolled_back"
+                    out.rollback = "restored the backup's state, verified"
+                except NornirSubTaskError as rexc:
+                    out.rollback = f"failed: {_error(rexc)}"
+            else:
+                task.run(save_config, dry_run=False, limits=limits)
+                out.status = "changed"
+    except NornirSubTaskError as exc:
+        out.status, out.error = "failed", _error(exc)
+    except Exception as exc:  # a bug or bad input must still fail only this host
+        out.status, out.error = "failed", mask(_first_line(exc))
+    finally:
+        if CONNECTION in task.host.connections:
+            out.lines_sent = task.host.connections[CONNECTION].connection.lines_sent
+        with contextlib.suppress(Exception):  # the session may be dead already
+            close_session(task)
+        out.seconds = time.monotonic() - start
+    return Result(
+        host=task.host,
+        result=out,
+        changed=out.status in ("changed", "rolled_back"),
+        failed=not out.as_intended,
+        diff="\n".join(out.changes.display()) if out.changes else "",
+    )
