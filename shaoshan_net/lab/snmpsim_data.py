@@ -309,3 +309,15 @@ class SnmpSim:
                 proc.kill()
                 proc.wait(timeout=10)
         self.process = None
+
+
+def targets(names: Iterable[str], host: str, port: int, dead: Iterable[str] = (),
+            dead_port: int | None = None) -> dict[str, dict[str, object]]:
+    """The `audit --targets` map for a snmpsim instance: context = data file name. `dead`
+    units point at a port nothing listens on, so they time out like a switch that is off."""
+    gone = set(dead)
+    silent = dead_port or free_udp_port(host)
+    return {
+        name: {"host": host, "port": silent if name in gone else port, "context": name}
+        for name in names
+    }
