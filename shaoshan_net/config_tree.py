@@ -40,7 +40,7 @@ _SKIP: dict[str, re.Pattern[str]] = {
     "h3c_comware": re.compile(r"^(#.*|return|quit)$"),
     "cisco_ios": re.compile(
         r"^(!.*|end|exit|exit-address-family|Building configuration\.\.\.|"
-        r"Current configuration\s*:.*)$"
+        r"Current configuration\s*:.*|version \S+|boot-(start|end)-marker)$"
     ),
 }
 
@@ -186,6 +186,7 @@ def parse(text: str, dialect: str) -> ConfigTree:
     _check(dialect)
     tree = ConfigTree(dialect)
     skip = _SKIP[dialect]
+    preamble = _preamble(dialect)
     separator = "!" if dialect == "cisco_ios" else "#"
     # stack of (indent, siblings); the root has indent -1. VRP and Comware print global lines
     # with one leading space after a `#`: indents count from the first line of each block.
@@ -196,7 +197,7 @@ def parse(text: str, dialect: str) -> ConfigTree:
         if raw.startswith(separator):
             stack, base = [(-1, tree.children)], None
             continue
-        if not stripped or skip.match(stripped):
+        if not stripped or skip.match(stripped) or (preamble and preamble.search(raw)):
             continue
         indent = len(raw) - len(raw.lstrip(" "))
         if base is None:
@@ -220,6 +221,13 @@ def parse(text: str, dialect: str) -> ConfigTree:
         stack.append((indent, node.children))
     tree.children = _expand_vlan_headers(tree.children, dialect)
     return tree
+
+
+@functools.cache
+def _preamble(dialect: str) -> re.Pattern[str] | None:
+    """The platform's banner lines before the configuration (`!Software Version`, `version`)."""
+    patterns = PLATFORMS[dialect].preamble_patterns
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 def _expand_vlan_headers(nodes: list[Node], dialect: str) -> list[Node]:
