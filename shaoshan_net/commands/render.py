@@ -16,7 +16,7 @@ from shaoshan_net.errors import InputError
 from shaoshan_net.files import atomic_write
 from shaoshan_net.lint import lint_texts
 from shaoshan_net.loader import load_network
-from shaoshan_net.render import render_core, render_unit
+from shaoshan_net.render import TEMPLATES, render_core, render_unit
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--group", help="render only the units of this group")
     parser.add_argument("--out", type=Path, help="output folder (default: ROOT/configs)")
     parser.add_argument("--quiet", action="store_true", help="no diffs, only the summary")
+    parser.add_argument("--templates", type=Path, default=TEMPLATES,
+                        help="template folder (default: the shipped templates/)")
     parser.epilog = (
         "writes OUT/HOSTNAME.cfg; exit 0 written, 1 lint violations (nothing written), "
         "2 bad input"
@@ -40,8 +42,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(network.sources.groups, None, "--group", f"no unit in {args.group!r}")
     out_dir: Path = args.out if args.out is not None else args.root / "configs"
 
-    core_text = render_core(network)
-    chosen = {network.plans[u.code].hostname: render_unit(network, u) for u in units}
+    core_text = render_core(network, args.templates)
+    chosen = {network.plans[u.code].hostname: render_unit(network, u, args.templates)
+              for u in units}
     if with_core:
         chosen[network.core.hostname] = core_text
     texts = {f"{h}.cfg": t for h, t in chosen.items()}
