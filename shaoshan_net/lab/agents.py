@@ -67,7 +67,8 @@ class AgentSpec:
     mgmt_ip: str
     location: str
     contact: str
-    directory: Path
+    directory: Path  # private (0600 configs, logs, persistent dir)
+    public_dir: Path  # sockets and lldpd.conf: lldpd's unprivileged side must reach them
     ports: tuple[Port, ...]
     snmp_user: str = ""
     community: str = ""  # only when the lab runs SNMP v2c
@@ -78,11 +79,15 @@ class AgentSpec:
 
     @property
     def agentx_socket(self) -> Path:
-        return self.directory / "agentx.sock"
+        return self.public_dir / "agentx.sock"
 
     @property
     def lldpd_socket(self) -> Path:
-        return self.directory / "lldpd.sock"
+        return self.public_dir / "lldpd.sock"
+
+    @property
+    def lldpd_conf(self) -> Path:
+        return self.public_dir / "lldpd.conf"
 
     @property
     def persistent_dir(self) -> Path:
@@ -168,7 +173,7 @@ def lldpd_command(spec: AgentSpec) -> list[str]:
     return [
         "ip", "netns", "exec", spec.netns,
         "lldpd", "-d", "-k", "-x", "-X", str(spec.agentx_socket), "-u", str(spec.lldpd_socket),
-        "-I", interfaces, "-O", str(spec.directory / "lldpd.conf"),
+        "-I", interfaces, "-O", str(spec.lldpd_conf),
     ]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import importlib.util
 import ipaddress
 import json
@@ -58,9 +59,8 @@ from shaoshan_net.model import Network
 from shaoshan_net.platforms import PLATFORMS
 
 RUN_DIR_NAME = ".lab"
-MGMT_NS = "ssn-mgmt"
-CORE_NS = "ssn-core"
-HOST_LINK = "ssn-nms"
+PUBLIC_ROOT = Path("/run/ssn")  # sockets + lldpd.conf, reachable by lldpd's user _lldpd
+PREFIX = "ssn-"  # namespaces ssn-core, ssn-mgmt, ssn-u<unit_id>; host link ssn-nms
 BRIDGE = "br0"
 STATE_VERSION = 1
 IF_OPER_STATUS = "1.3.6.1.2.1.2.2.1.8"
@@ -82,10 +82,6 @@ def _quiet(_: str) -> None:
 def needs_root() -> None:
     if os.geteuid() != 0:
         raise LabError("the namespace lab needs root")
-
-
-def unit_netns(unit_id: int) -> str:
-    return f"ssn-u{unit_id}"
 
 
 def core_ifname(unit_id: int) -> str:
@@ -187,10 +183,21 @@ def select_units(
 class Lab:
     """One lab, identified by its run directory (normally ROOT/.lab)."""
 
-    def __init__(self, run_dir: Path) -> None:
+    def __init__(self, run_dir: Path, prefix: str = PREFIX) -> None:
+        if not prefix.startswith(ns.PREFIX) or len(prefix) > 6:
+            raise LabError(f"lab prefix {prefix!r} must start with {ns.PREFIX!r} (<= 6 chars)")
+        self.prefix = prefix
+        self.mgmt_ns = f"{prefix}mgmt"
+        self.core_ns = f"{prefix}core"
+        self.host_link = f"{prefix}nms"
         self.run_dir = Path(run_dir)
+        digest = hashlib.sha1(str(self.run_dir.resolve()).encode()).hexdigest()[:8]
+        self.public_dir = PUBLIC_ROOT / f"{prefix.rstrip('-')}-{digest}"
         self.state_path = self.run_dir / "state.json"
         self.state: dict[str, Any] = {}
+
+    def unit_netns(self, unit_id: int) -> str:
+        return f"{self.prefix}u{unit_id}"
 
     # ----------------------------------------------------------------- state
 
@@ -244,7 +251,7 @@ class Lab:
         self._preflight(network, codes)
         created_dir = not self.run_dir.exists()
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.run_dir, 0o711)  # lldpd (user _lldpd) must reach its socket; secrets are 0600
+        os.chmod(self.run_dir, 0o700)
         self.state = {
             "version": STATE_VERSION,
             "phase": "starting",
@@ -258,6 +265,7 @@ class Lab:
             "switches": [],
             "ssh": False,
             "credentials_file": None,
+            "public_dir": str(self.public_dir),
         }
         self.save()
         try:
@@ -273,15 +281,19 @@ class Lab:
 
     def _preflight(self, network: Network, codes: Sequence[str]) -> None:
         """Refuse before creating anything if our names or addresses are already in use."""
-        wanted = [MGMT_NS, CORE_NS, *(unit_netns(network.unit(c).unit_id) for c in codes)]
+        wanted = [
+            self.mgmt_ns,
+            self.core_ns,
+            *(self.unit_netns(network.unit(c).unit_id) for c in codes),
+        ]
         taken = [n for n in wanted if ns.netns_exists(n)]
         if taken:
             raise LabError(
                 f"namespace {taken[0]} already exists but is not in {self.state_path}: "
                 "another lab is up (stop it with its own `lab down`)"
             )
-        if ns.link_exists(HOST_LINK):
-            raise LabError(f"host interface {HOST_LINK} already exists: another lab is up")
+        if ns.link_exists(self.host_link):
+            raise LabError(f"host interface {self.host_link} already exists: another lab is up")
         nms = network.topology.services.nms[0]
         holder = ns.host_has_address(nms)
         if holder:
@@ -334,7 +346,7 @@ class Lab:
                 "hostname": core.hostname,
                 "platform": core.platform,
                 "model": core.switch_model,
-                "netns": CORE_NS,
+                "netns": self.core_ns,
                 "mgmt_ip": core.mgmt_ip,
                 "prefixlen": core.mgmt_prefixlen,
                 "mgmt_vlan": core.mgmt_vlan,
@@ -351,7 +363,7 @@ class Lab:
                     "hostname": plan.hostname,
                     "platform": unit.platform,
                     "model": plan.switch_model,
-                    "netns": unit_netns(unit.unit_id),
+                    "netns": self.unit_netns(unit.unit_id),
                     "mgmt_ip": plan.mgmt_ip,
                     "prefixlen": plan.mgmt_prefixlen,
                     "mgmt_vlan": plan.mgmt_vlan,
@@ -369,27 +381,27 @@ class Lab:
         return switches
 
     def _build_network(self, network: Network, switches: list[dict[str, Any]], log: Log) -> None:
-        names = [MGMT_NS, *(s["netns"] for s in switches)]
+        names = [self.mgmt_ns, *(s["netns"] for s in switches)]
         self.state["namespaces"] = names
-        self.state["host_links"] = [HOST_LINK]
+        self.state["host_links"] = [self.host_link]
         self.save()  # recorded before creation: a crash from here on is cleaned by `down`
         prefix = switches[0]["prefixlen"]
         root = [f"netns add {n}" for n in names]
-        root += ns.veth_commands(HOST_LINK, None, "nms", MGMT_NS)
+        root += ns.veth_commands(self.host_link, None, "nms", self.mgmt_ns)
         for s in switches:
-            root += ns.veth_commands("mgmt0", s["netns"], s["mgmt_peer"], MGMT_NS)
+            root += ns.veth_commands("mgmt0", s["netns"], s["mgmt_peer"], self.mgmt_ns)
             if s["name"] != "core":
-                root += ns.veth_commands(s["core_if"], CORE_NS, "uplink", s["netns"])
+                root += ns.veth_commands(s["core_if"], self.core_ns, "uplink", s["netns"])
         root += [
-            f"addr add {self.state['nms_ip']}/{prefix} dev {HOST_LINK}",
-            f"link set {HOST_LINK} up",
+            f"addr add {self.state['nms_ip']}/{prefix} dev {self.host_link}",
+            f"link set {self.host_link} up",
         ]
         ns.ip_batch(root)
         bridge = [f"link add name {BRIDGE} type bridge stp_state 0", f"link set {BRIDGE} up"]
         bridge += [
             f"link set {p} master {BRIDGE} up" for p in ["nms"] + [s["mgmt_peer"] for s in switches]
         ]
-        ns.ip_batch(bridge, MGMT_NS)
+        ns.ip_batch(bridge, self.mgmt_ns)
         for s in switches:
             lines = [
                 "link set lo up",
@@ -405,9 +417,11 @@ class Lab:
             s["ifindex"] = ns.ifindexes(s["netns"])
         self.save()
         dev = ns.route_device(switches[0]["mgmt_ip"])
-        if dev != HOST_LINK:
+        if dev != self.host_link:
             raise LabError(f"management address {switches[0]['mgmt_ip']} routes via {dev}")
-        log(f"namespaces: {len(names)}, management LAN on {HOST_LINK} ({self.state['nms_ip']})")
+        log(
+            f"namespaces: {len(names)}, management LAN on {self.host_link} ({self.state['nms_ip']})"
+        )
 
     def _write_agent_configs(
         self, network: Network, switches: list[dict[str, Any]], creds: LabCredentials
@@ -434,6 +448,7 @@ class Lab:
                 location=s["location"],
                 contact=self.state["contact"],
                 directory=self.run_dir / "sw" / s["name"],
+                public_dir=self.public_dir / s["name"],
                 ports=tuple(ports),
                 snmp_user=creds.snmp_user,
                 community=creds.community,
@@ -445,7 +460,8 @@ class Lab:
                 snmpd_config(spec, creds.auth_key, creds.priv_key),
                 0o600,
             )
-            atomic_write(spec.directory / "lldpd.conf", lldpd_config(spec), 0o644)
+            spec.public_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write(spec.lldpd_conf, lldpd_config(spec), 0o644)
             specs.append(spec)
         return specs
 
@@ -575,6 +591,11 @@ class Lab:
             else:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
+        public = self.state.get("public_dir")
+        if public and Path(public).parent == PUBLIC_ROOT:
+            shutil.rmtree(public, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                PUBLIC_ROOT.rmdir()
         self.state_path.unlink(missing_ok=True)
         if self.state.get("created_run_dir"):
             with contextlib.suppress(OSError):
@@ -606,7 +627,7 @@ class Lab:
         s = self.switch(code)
         core = self.state["switches"][0]
         t0 = time.monotonic()
-        ns.set_link(s["core_if"], up, CORE_NS)
+        ns.set_link(s["core_if"], up, self.state["switches"][0]["netns"])
         want = 1 if up else 2
         creds = self.credentials()
         queries = {
@@ -638,8 +659,9 @@ class Lab:
         alive = [p for p in procs if is_alive(p)]
         pids = sorted({m for p in procs for m in group_members(p)})
         core_links = {}
-        if ns.netns_exists(CORE_NS):
-            core_links = {link["ifname"]: link for link in ns.links(CORE_NS)}
+        core_ns = self.state["switches"][0]["netns"]
+        if ns.netns_exists(core_ns):
+            core_links = {link["ifname"]: link for link in ns.links(core_ns)}
         rows = []
         snmp: dict[str, dict[str, str] | None] = {}
         ssh: dict[str, bool] = {}
