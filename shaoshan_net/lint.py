@@ -176,6 +176,7 @@ class Device:
     secrets: list[tuple[int, str]] = field(default_factory=list)  # (line, what) in clear
     placeholders: list[tuple[int, str]] = field(default_factory=list)
     whitespace: list[int] = field(default_factory=list)
+    malformed: list[tuple[int, str]] = field(default_factory=list)
 
     def port_line(self, name: str) -> int:
         port = self.ports.get(name)
@@ -233,12 +234,12 @@ def _vrp_comware(dev: Device, sections: list[Section], comware: bool) -> None:
         if head.startswith("sysname "):
             dev.hostname, dev.hostname_line = head.split(None, 1)[1], no
         elif head.startswith("vlan batch "):
-            for v in p.parse_vlans(head[len("vlan batch "):]):
+            for v in _vlans(dev, p.name, head[len("vlan batch "):], no):
                 dev.vlans.setdefault(v, (None, no))
         elif re.fullmatch(r"vlan \d+( to \d+)?", head):
             name = next((c.text.split(None, 1)[1] for c in sec.children
                          if c.text.startswith("name ") and " " in c.text), None)
-            for v in p.parse_vlans(head[5:]):
+            for v in _vlans(dev, p.name, head[5:], no):
                 dev.vlans[v] = (name, no)
         elif head == "stp bpdu-protection":
             dev.bpdu_global = True
@@ -269,7 +270,7 @@ def _vrp_comware(dev: Device, sections: list[Section], comware: bool) -> None:
                     src = (rm.group(2) or "any").split()
                     entries.append((c.no, rm.group(1), _acl_entry(src)))
         elif head.startswith("interface "):
-            dev.ports[words[1]] = _vrp_comware_port(words[1], sec, comware, p)
+            dev.ports[words[1]] = _vrp_comware_port(dev, words[1], sec, comware)
         elif head == "telnet server enable":
             dev.telnet_on.append(no)
         elif head == "undo telnet server enable":
@@ -350,7 +351,20 @@ def _vrp_comware_snmp(dev: Device, no: int, head: str, comware: bool) -> None:
         dev.trap_hosts.append((no, m.group(1), tail[:2] == ["v3", "privacy"]))
 
 
-def _vrp_comware_port(name: str, sec: Section, comware: bool, p: object) -> Port:
+def _vlans(dev: Device, platform: str, text: str, line: int) -> set[int]:
+    """A VLAN list in the platform's syntax; a malformed one is recorded, not fatal."""
+    try:
+        vlans = PLATFORMS[platform].parse_vlans(text)
+    except ValueError:
+        dev.malformed.append((line, f"unreadable VLAN list {text.strip()!r}"))
+        return set()
+    if any(not 1 <= v <= 4094 for v in vlans):
+        dev.malformed.append((line, f"VLAN out of 1-4094 in {text.strip()!r}"))
+        return {v for v in vlans if 1 <= v <= 4094}
+    return vlans
+
+
+def _vrp_comware_port(dev: Device, name: str, sec: Section, comware: bool) -> Port:
     spec = PLATFORMS["h3c_comware" if comware else "huawei_vrp"]
     port = Port(name, sec.head.no)
     if m := re.fullmatch(re.escape(spec.svi_prefix) + r"(\d+)", name):
@@ -371,10 +385,10 @@ def _vrp_comware_port(name: str, sec: Section, comware: bool, p: object) -> Port
         elif t.startswith(allow_key):
             rest = t[len(allow_key):]
             port.allowed_line = port.allowed_line or c.no
-            if rest.strip() == "all":
+            if "all" in rest.split():
                 port.allowed_all = True
             else:
-                port.allowed |= spec.parse_vlans(rest)
+                port.allowed |= _vlans(dev, spec.name, rest, c.no)
         elif t == "undo " + allow_key + "1":
             port.vlan1_removed = True
         elif m := re.fullmatch(r"port trunk pvid vlan (\d+)", t):
@@ -400,8 +414,8 @@ def _vrp_comware_port(name: str, sec: Section, comware: bool, p: object) -> Port
         port.mode = "access"  # Comware's default link type; not printed
     if comware and port.mode == "access" and port.access_vlan is None:
         port.access_vlan = 1
-    if port.mode == "trunk" and port.allowed_line is None:
-        port.allowed = {1}  # both default to VLAN 1 only
+    if port.mode == "trunk":
+        port.allowed.add(1)  # VRP and Comware trunks pass VLAN 1 unless it is removed
     return port
 
 
@@ -415,7 +429,7 @@ def _ios(dev: Device, sections: list[Section]) -> None:
         elif m := re.fullmatch(r"vlan ([\d,\-]+)", head):
             name = next((c.text.split(None, 1)[1] for c in sec.children
                          if c.text.startswith("name ") and " " in c.text), None)
-            for v in p.parse_vlans(m.group(1)):
+            for v in _vlans(dev, p.name, m.group(1), no):
                 dev.vlans[v] = (name, no)
         elif head == "spanning-tree portfast bpduguard default":
             bpdu_default = True
@@ -458,7 +472,7 @@ def _ios(dev: Device, sections: list[Section]) -> None:
             dev.acls.setdefault(m.group(1), []).append(
                 (no, m.group(2), _acl_entry(m.group(3).split())))
         elif head.startswith("interface "):
-            dev.ports[head.split()[1]] = _ios_port(head.split()[1], sec)
+            dev.ports[head.split()[1]] = _ios_port(dev, head.split()[1], sec)
         elif m := re.fullmatch(r"line vty \d+(?: \d+)?", head):
             vty = Vty(no)
             for c in sec.children:
@@ -532,8 +546,7 @@ def _ios_snmp(dev: Device, no: int, head: str) -> None:
         dev.trap_hosts.append((no, words[2], v3priv))
 
 
-def _ios_port(name: str, sec: Section) -> Port:
-    p = PLATFORMS["cisco_ios"]
+def _ios_port(dev: Device, name: str, sec: Section) -> Port:
     port = Port(name, sec.head.no)
     if m := re.fullmatch(r"Vlan(\d+)", name):
         port.svi_vlan, port.mode = int(m.group(1)), "routed"
@@ -558,11 +571,12 @@ def _ios_port(name: str, sec: Section) -> Port:
             elif rest == "none":
                 port.allowed = set()
             elif verb == "remove":
-                port.allowed -= p.parse_vlans(rest)
+                port.allowed -= _vlans(dev, "cisco_ios", rest, c.no)
             elif verb == "except":
-                port.allowed = set(range(1, 4095)) - p.parse_vlans(rest)
+                port.allowed = set(range(1, 4095)) - _vlans(dev, "cisco_ios", rest, c.no)
             else:
-                port.allowed = (port.allowed if verb == "add" else set()) | p.parse_vlans(rest)
+                listed = _vlans(dev, "cisco_ios", rest, c.no)
+                port.allowed = (port.allowed if verb == "add" else set()) | listed
         elif m := re.fullmatch(r"switchport trunk native vlan (\d+)", t):
             port.native = int(m.group(1))
         elif t == "shutdown":

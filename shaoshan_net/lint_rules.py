@@ -56,6 +56,7 @@ RULES: dict[str, str] = {
     "SSN034": "secret in clear text or unknown placeholder",
     "SSN035": "trailing whitespace or tab",
     "SSN036": "city uplink count, prefix or VRF not per the grade profile",
+    "SSN037": "malformed value (VLAN list, address)",
 }
 
 
@@ -158,6 +159,8 @@ def _management(dev: Device, network: Network) -> Iterator[Violation]:
         yield _v(dev, line, "SSN034", f"unknown placeholder {ph}")
     for line in dev.whitespace:
         yield _v(dev, line, "SSN035", "trailing whitespace or tab")
+    for line, message in dev.malformed:
+        yield _v(dev, line, "SSN037", message)
 
 
 def _snmp(dev: Device, network: Network) -> Iterator[Violation]:
