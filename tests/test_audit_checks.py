@@ -8,7 +8,7 @@ from shaoshan_net.audit.checks import exit_code
 from shaoshan_net.audit.runner import AuditRun, run_audit
 from shaoshan_net.lab.snmpsim_data import grow_errors
 from shaoshan_net.snmp.poller import PollSettings
-from tests.fixtures.snmpsim import SimCounty
+from tests.fixtures.snmpsim import ROOT, SimCounty
 
 SETTINGS = PollSettings(timeout=2.0, retries=1)  # 2 cores shared with snmpsim
 
@@ -114,3 +114,22 @@ def test_exit_code_prefers_unreachable_over_findings() -> None:
     assert exit_code({"a": "ok", "b": "fail", "c": "unreachable"}) == 2
     assert exit_code({"a": "ok", "b": "fail"}) == 1
     assert exit_code({"a": "ok", "b": "unknown"}) == 0
+
+
+def test_nornir_task_runs_checks_on_one_shared_engine(sim_county: SimCounty) -> None:
+    from nornir import InitNornir
+
+    from shaoshan_net.nornir_tasks.audit import snmp_audit, snmp_poll
+    from shaoshan_net.snmp.poller import PollerThread
+
+    nr = InitNornir(config_file=str(ROOT / "config.yaml"))
+    targets = sim_county.target_map()
+    with PollerThread(sim_county.credentials(), SETTINGS) as poller:
+        core_nr = nr.filter(name="core")
+        core = core_nr.run(task=snmp_poll, poller=poller, targets=targets)["core"].result
+        units = nr.filter(filter_func=lambda h: h.name in ("qingxi", "zfb"))
+        results = units.run(task=snmp_audit, poller=poller, core=core, targets=targets)
+    qingxi = {c.check: c.status for c in results["qingxi"][0].result}
+    assert qingxi["uplink.speed"] == "fail"
+    assert results["qingxi"][0].failed
+    assert {c.check: c.status for c in results["zfb"][0].result}["lldp.core"] == "ok"
