@@ -532,7 +532,14 @@ class Lab:
         spec_path = self._file("emulator.json")
         atomic_write(spec_path, json.dumps(spec, indent=1, ensure_ascii=False), 0o600)
         argv = [sys.executable, "-m", "shaoshan_net.lab.emulator", str(spec_path)]
-        rec = spawn("emulator", "*", argv, self._file("emulator.log"))
+        # the emulator must run the same shaoshan_net as this process, wherever it is installed
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = {
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [package_root, os.environ.get("PYTHONPATH")])
+            )
+        }
+        rec = spawn("emulator", "*", argv, self._file("emulator.log"), env)
         self._record(rec)
         self.save()
         ready = state_dir / "ready"
