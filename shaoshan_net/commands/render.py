@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from shaoshan_net.errors import InputError
-from shaoshan_net.files import atomic_write
+from shaoshan_net.files import atomic_write_many
 from shaoshan_net.lint import lint_texts
 from shaoshan_net.loader import load_network
 from shaoshan_net.render import TEMPLATES, render_core, render_unit
@@ -56,18 +56,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"render: {len(violations)} lint violations; nothing written", file=sys.stderr)
         return 1
 
-    changed = 0
+    changed: list[tuple[Path, str]] = []
     for hostname, text in sorted(chosen.items()):
         path = out_dir / f"{hostname}.cfg"
         old = path.read_text(encoding="utf-8") if path.exists() else ""
         if old == text:
             continue
-        changed += 1
+        changed.append((path, text))
         if not args.quiet:
             sys.stdout.writelines(difflib.unified_diff(
                 old.splitlines(keepends=True), text.splitlines(keepends=True),
                 fromfile=f"a/{path.name}" if old else "/dev/null", tofile=f"b/{path.name}",
             ))
-        atomic_write(path, text)
-    print(f"render: {len(chosen)} configs, {changed} changed, in {out_dir}", file=sys.stderr)
+    atomic_write_many(changed)
+    print(f"render: {len(chosen)} configs, {len(changed)} changed, in {out_dir}",
+          file=sys.stderr)
     return 0
