@@ -18,14 +18,7 @@ from nornir.plugins.inventory.simple import SimpleInventory
 from shaoshan_net.credentials import environment
 from shaoshan_net.loader import build_network
 from shaoshan_net.model import CorePlan, Network, Sources, Unit, UnitPlan
-
-# Our platform name -> the driver each connection plugin wants.
-NETMIKO_DEVICE_TYPES = {
-    "huawei_vrp": "huawei",
-    "h3c_comware": "hp_comware",
-    "cisco_ios": "cisco_ios",
-}
-NAPALM_DRIVERS = {"cisco_ios": "ios"}  # no working NAPALM driver for VRP / Comware in core
+from shaoshan_net.platforms import PLATFORMS
 
 
 def unit_host_data(unit: Unit, plan: UnitPlan) -> dict[str, Any]:
@@ -53,10 +46,12 @@ def core_host_data(core: CorePlan) -> dict[str, Any]:
     return {"role": "core", "plan": plan}
 
 
-def _connection_options(platform: str) -> dict[str, ConnectionOptions]:
-    options = {"netmiko": ConnectionOptions(platform=NETMIKO_DEVICE_TYPES[platform])}
-    if platform in NAPALM_DRIVERS:
-        options["napalm"] = ConnectionOptions(platform=NAPALM_DRIVERS[platform])
+def _connection_options(name: str) -> dict[str, ConnectionOptions]:
+    """Each connection plugin's driver for our platform name (see `platforms.py`)."""
+    spec = PLATFORMS[name]
+    options = {"netmiko": ConnectionOptions(platform=spec.netmiko_device_type)}
+    if spec.napalm_driver:
+        options["napalm"] = ConnectionOptions(platform=spec.napalm_driver)
     return options
 
 
