@@ -92,6 +92,7 @@ SYSTEM: list[Cmd] = [
     Line("port-security enable", undo="="),
     Line("lldp global enable", undo="="),
     Line("ssh server enable", undo="="),
+    Line("ssh server acl <a:int:2000-3999>", key=3, undo="ssh server acl"),
     Line("telnet server enable", undo="="),
     Line("ip http enable", replaces=("undo ip http enable",)),
     Line("undo ip http enable", replaces=("ip http enable",)),
@@ -194,6 +195,12 @@ L2IF: list[Cmd] = [
     Line("storm-constrain control {block|shutdown}", key=2, undo="storm-constrain control"),
     Line("dhcp snooping trust", undo="="),
     Line("port-security max-mac-count <n:int:1-1024>", key=2, undo="port-security max-mac-count"),
+    Line("port-security port-mode {autolearn|secure|userlogin|userlogin-secure|mac-authentication"
+         "|mac-else-userlogin-secure}", key=2, undo="port-security port-mode"),
+    Line("port link-mode bridge", key=2, undo="port link-mode"),
+    Line("{multicast-suppression|unicast-suppression} {<pct:int:1-100>|pps <pps:int:0-1488100>"
+         "|kbps <kbps:int:0-1000000>}", key=1,
+         undo="{multicast-suppression|unicast-suppression}"),
     Line(
         "port-security intrusion-mode {blockmac|disableport|disableport-temporarily}",
         key=2,

@@ -219,12 +219,11 @@ class Session:
     def _enter(self, cmd: Cmd, m: Match, section: Section | None = None) -> str:
         header = cmd.header.format(line=m.canonical, **m.values) if cmd.header else m.canonical
         view = cmd.view or ""
-        if view == "interface":
-            ifname = m.values["ifname"]
-            view = self.d.iftype_of(ifname).view
         parent = self.frames[-1].section
         assert parent is not None
         sec = section if section is not None else parent.section(header)
+        if view == "interface":
+            view = sec.attrs.get("view") or self.d.iftype_of(m.values["ifname"]).view
         label = cmd.label.format(line=m.canonical, parent=self.frames[-1].label, **m.values)
         self.frames.append(Frame(view, sec, label))
         return ""
@@ -344,6 +343,26 @@ class Session:
             sec.lines.pop(key, None)
         else:
             sec.set_line(key, m.canonical)
+        return ""
+
+    def op_l3_mode(self, m: Match) -> str:
+        """VRP `undo portswitch`: a switch port becomes a routed port (layer-3 view)."""
+        return self._port_mode(m, "l3if")
+
+    def op_l2_mode(self, m: Match) -> str:
+        return self._port_mode(m, "l2if")
+
+    def _port_mode(self, m: Match, view: str) -> str:
+        f = self.frames[-1]
+        assert f.section is not None
+        if self.d.iftype_of(f.section.header.split(None, 1)[1]).view != "l2if":
+            raise CliError(self.d.errors["unrecognized"])
+        f.section.lines.pop("undo portswitch", None)
+        f.section.attrs.pop("view", None)
+        if view == "l3if":
+            f.section.set_line("undo portswitch", "undo portswitch")
+            f.section.attrs["view"] = view
+        f.view = view
         return ""
 
     def op_undo_link_type(self, m: Match) -> str:

@@ -449,6 +449,8 @@ class Match:
     values: dict[str, Any]
     exact: int
     secret_tokens: set[int] = field(default_factory=set)
+    kw_exact: int = 0  # keywords typed in full (a keyword beats a name argument: `default`)
+    abbreviated: bool = False
 
 
 @dataclass(frozen=True)
@@ -465,6 +467,8 @@ def _match_one(
     """Match or (token index reached, kind of fault there)."""
     i = 0
     exact = 0
+    kw_exact = 0
+    abbreviated = False
     canon: list[str] = []
     values: dict[str, Any] = {}
     secrets: set[int] = set()
@@ -476,7 +480,10 @@ def _match_one(
             w = el.word.lower()
             if t == w:
                 exact += 1
-            elif not (abbreviate and w.startswith(t)):
+                kw_exact += 1
+            elif abbreviate and w.startswith(t):
+                abbreviated = True
+            else:
                 return (i, "unrecognized")
             canon.append(el.word)
             values.setdefault("_kw", []).append(el.word)
@@ -494,7 +501,7 @@ def _match_one(
             i += av.consumed
     if i < len(tokens):
         return (i, "too_many")
-    return Match(p, " ".join(canon), values, exact, secrets)
+    return Match(p, " ".join(canon), values, exact, secrets, kw_exact, abbreviated)
 
 
 def match_line(
@@ -515,10 +522,10 @@ def match_line(
         if (idx, rank[kind]) > best:
             best = (idx, rank[kind])
     if matches:
-        top = max(m.exact for m in matches)
-        tops = [m for m in matches if m.exact == top]
+        top = max((m.exact, m.kw_exact) for m in matches)
+        tops = [m for m in matches if (m.exact, m.kw_exact) == top]
         kw_forms = {tuple(m.values.get("_kw", [])) for m in tops}
-        if len(kw_forms) > 1:
+        if len(kw_forms) > 1 and any(m.abbreviated for m in tops):
             return Failure("ambiguous", len(tokens) - 1)
         return tops[0]
     idx = best[0]

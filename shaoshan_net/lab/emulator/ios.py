@@ -167,6 +167,7 @@ CONFIG: list[Cmd] = [
         undo="clock timezone",
     ),
     Line("spanning-tree mode {pvst|rapid-pvst|mst}", key=2, undo="spanning-tree mode"),
+    Line("spanning-tree extend system-id", undo="="),
     Line(
         "spanning-tree portfast [edge] default", key=2, undo="spanning-tree portfast [edge] default"
     ),
@@ -248,7 +249,9 @@ L2IF: list[Cmd] = [
 L3IF: list[Cmd] = [
     Line("description <t:text:1-200>", key=1, undo="description"),
     Line("shutdown", undo="="),
-    Line("ip address <ip:ip> <mask:mask>", key=2, undo="ip address [<ip:ip> <mask:mask>]"),
+    Line("ip address <ip:ip> <mask:mask>", key=2, undo="ip address <ip:ip> <mask:mask>",
+         replaces=("no ip address",)),
+    Line("no ip address", replaces=("ip address",)),
     Op(
         "vrf forwarding <vrf:name>",
         "vrf_bind",

@@ -52,7 +52,7 @@ SYSTEM: list[Cmd] = [
     Enter("interface <ifname:ifname>", "interface", "{ifname}", undo="interface <ifname:ifname>"),
     Enter("aaa", "aaa", "aaa"),
     Enter("user-interface vty <a:int:0-14> <b:int:0-14>", "ui", "ui-vty{a}-{b}"),
-    Enter("user-interface console 0", "ui", "ui-console0"),
+    Enter("user-interface {con|console} 0", "ui", "ui-console0", header="user-interface con 0"),
     Line("user-interface maximum-vty <n:int:0-15>", key=2, undo="user-interface maximum-vty"),
     Enter(
         "acl [number] <n:int:2000-2999>",
@@ -94,6 +94,7 @@ SYSTEM: list[Cmd] = [
         "ssh user <u:name> authentication-type {password|rsa|all}", key=4, undo="ssh user <u:name>"
     ),
     Line("ssh user <u:name> service-type {stelnet|snetconf|all}", key=4),
+    Line("ssh user <u:name>"),
     Line("ssh authentication-type default password", undo="="),
     Line("ssh server-source -i <ifname:ifname>", key=2, undo="ssh server-source"),
     Line("ssh client first-time enable", undo="="),
@@ -144,6 +145,7 @@ SYSTEM: list[Cmd] = [
         undo="snmp-agent usm-user v3 <u:name:1-32>",
     ),
     Line("snmp-agent usm-user v3 <u:name:1-32> group <g:name:1-32>", key=5),
+    Line("snmp-agent usm-user v3 <u:name:1-32>"),
     Line(
         "snmp-agent usm-user v3 <u:name:1-32> authentication-mode {sha|md5|sha2-256} cipher"
         " <a:secret:8-64>",
@@ -232,6 +234,7 @@ L2IF: list[Cmd] = [
     Line("speed {10|100|1000}", key=1, undo="speed"),
     Line("duplex {full|half}", key=1, undo="duplex"),
     Line("eth-trunk <n:int:0-63>", key=1, undo="eth-trunk"),
+    Op("undo portswitch", "l3_mode"),
     Line("loopback-detect enable", undo="="),
     *EXIT,
 ]
@@ -240,6 +243,7 @@ L3IF: list[Cmd] = [
     Line("description <t:text:1-242>", key=1, undo="description"),
     Line("shutdown", undo="="),
     Line("ip address <ip:ip> <mask:netmask>", key=2, undo="ip address [<ip:ip> <mask:netmask>]"),
+    Op("portswitch", "l2_mode"),
     Op(
         "ip binding vpn-instance <vrf:name>",
         "vrf_bind",
