@@ -26,6 +26,7 @@ from shaoshan_net.model import (
     FiberLine,
     GradeProfile,
     Network,
+    Policy,
     RateBand,
     Services,
     Sources,
@@ -159,6 +160,21 @@ def _check_vlans_unique(file: str, zones: tuple[Zone, ...], singles: dict[str, i
     for (_, last_a, name_a), (first_b, _, name_b) in itertools.pairwise(ranges):
         if first_b <= last_a:
             raise InputError(file, None, name_b, f"VLANs reused: overlaps {name_a}")
+
+
+def _policy(reader: _Reader) -> Policy:
+    default = Policy()
+    values = {}
+    for name in Policy.__dataclass_fields__:
+        value = reader.get(name, (int, list), getattr(default, name))
+        if isinstance(value, list):
+            if len(value) != 2 or not all(isinstance(v, int) for v in value):
+                reader.fail(name, f"expected [min, max] integers, got {value!r}")
+            value = tuple(value)
+        if any(v < 0 for v in (value if isinstance(value, tuple) else (value,))):
+            reader.fail(name, f"must not be negative, got {value!r}")
+        values[name] = value
+    return Policy(**values)
 
 
 def load_topology(path: Path) -> Topology:
@@ -313,6 +329,7 @@ def load_topology(path: Path) -> Topology:
         core_ports=core_ports,
         city_uplinks=tuple(uplinks),
         admin_user=core.get("admin_user", str),
+        policy=_policy(top.sub("policy", {})),
     )
 
 

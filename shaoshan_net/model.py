@@ -223,6 +223,18 @@ class Services:
 
 
 @dataclass(frozen=True, slots=True)
+class Policy:
+    """Access-port and hardening choices of ours (topology.yaml `policy`), not the vendor's."""
+
+    spare_access_ports: int = 4  # the last N access ports are shut in the black-hole VLAN
+    port_security_max_mac: int = 4  # MACs learnt per user port
+    storm_control_percent: int = 5  # broadcast/multicast limit, % of line rate (Comware, IOS)
+    storm_control_pps: tuple[int, int] = (1000, 2000)  # VRP storm-control min/max pps
+    login_block_minutes: int = 5  # lock-out after `login_failure_limit` failures
+    vrf_rd_asn: int = 65000  # private AS of the VRFs' route distinguishers
+
+
+@dataclass(frozen=True, slots=True)
 class Topology:
     county: str
     grade: GradeProfile
@@ -247,6 +259,7 @@ class Topology:
     core_ports: dict[str, str]  # unit code -> core port
     city_uplinks: tuple[dict[str, Any], ...]
     admin_user: str
+    policy: Policy = field(default_factory=Policy)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,12 +26,6 @@ from shaoshan_net.platforms import PLATFORMS, PlatformSpec
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # Policy values the county has not (yet) put in topology.yaml; one place to change them.
-UNUSED_ACCESS_PORTS = 4  # the last N access ports of a unit switch are spare: shut, black-hole
-PORT_SECURITY_MAX_MAC = 4  # MAC addresses learnt per user port (a PC, a phone, a printer, spare)
-STORM_CONTROL_PERCENT = 5  # broadcast/multicast limit, percent of line rate (Comware, IOS)
-STORM_CONTROL_PPS = (1000, 2000)  # VRP storm-control min/max rate, packets per second
-LOGIN_BLOCK_MINUTES = 5  # lock-out after `login_failure_limit` failures within this window
-RD_ASN = 65000  # private AS for the VRFs' route distinguishers (RD = ASN:index of the VRF)
 ACL_VTY = 2000  # basic ACL numbers (VRP/Comware); IOS uses the names below
 ACL_SNMP = 2001
 ACL_VTY_NAME = "VTY-MGMT"
@@ -101,7 +95,7 @@ def _common(network: Network, spec: PlatformSpec, code: str) -> dict[str, Any]:
             "mgmt_wildcard": mgmt_wild,
         },
         "snmp_group": SNMP_GROUP,
-        "login_block_minutes": LOGIN_BLOCK_MINUTES,
+        "login_block_minutes": network.topology.policy.login_block_minutes,
         "placeholders": {
             "admin": "%ADMIN_SECRET%",
             "snmp_user": "%SNMP_USER%",
@@ -125,7 +119,8 @@ def unit_context(network: Network, unit: Unit) -> dict[str, Any]:
         raise InputError(network.sources.topology, unit.code, "category",
                          "the unit has no public zone: access ports need a public VLAN")
     ports = plan.access_ports
-    spare = min(UNUSED_ACCESS_PORTS, len(ports))
+    policy = network.topology.policy
+    spare = min(policy.spare_access_ports, len(ports))
     vlans = {plan.mgmt_vlan: MGMT_VLAN_NAME, plan.native_vlan: NATIVE_VLAN_NAME,
              plan.blackhole_vlan: BLACKHOLE_VLAN_NAME}
     vlans.update({z.vlan: z.vlan_name for z in plan.zones})
@@ -142,9 +137,9 @@ def unit_context(network: Network, unit: Unit) -> dict[str, Any]:
         public_vlan=public[0].vlan,
         user_ports=ports[: len(ports) - spare],
         unused_ports=ports[len(ports) - spare :],
-        port_security_max=PORT_SECURITY_MAX_MAC,
-        storm_percent=STORM_CONTROL_PERCENT,
-        storm_pps=STORM_CONTROL_PPS,
+        port_security_max=policy.port_security_max_mac,
+        storm_percent=policy.storm_control_percent,
+        storm_pps=policy.storm_control_pps,
     )
     return ctx
 
@@ -170,7 +165,10 @@ def core_context(network: Network) -> dict[str, Any]:
         gateways=sorted(gateways, key=lambda z: z.vlan),
         units=core.units,
         trunk_vlans={u.code: spec.format_vlan_lines(u.vlans) for u in core.units},
-        vrfs=[(name, f"{RD_ASN}:{i}") for i, name in enumerate(core.vrfs, 1)],
+        vrfs=[
+            (name, f"{network.topology.policy.vrf_rd_asn}:{i}")
+            for i, name in enumerate(core.vrfs, 1)
+        ],
     )
     return ctx
 

@@ -308,3 +308,15 @@ def test_broken_input_exits_non_zero_with_one_line_and_no_traceback(project_copy
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
     assert "costs.yaml: field line_rates[1].years: gap" in done.stderr
+
+
+def test_policy_choices_come_from_topology(project_copy: Path) -> None:
+    _break(project_copy, "topology.yaml", sub(r"spare_access_ports: 4", "spare_access_ports: 2"))
+    assert build_network(sources_from_config(project_copy)).topology.policy.spare_access_ports == 2
+
+
+def test_policy_rejects_a_malformed_range(project_copy: Path) -> None:
+    _break(project_copy, "topology.yaml",
+           sub(r"storm_control_pps: \[1000, 2000\]", "storm_control_pps: [1000]"))
+    with pytest.raises(InputError, match="field policy.storm_control_pps"):
+        build_network(sources_from_config(project_copy))
