@@ -318,5 +318,5 @@ def test_policy_choices_come_from_topology(project_copy: Path) -> None:
 def test_policy_rejects_a_malformed_range(project_copy: Path) -> None:
     _break(project_copy, "topology.yaml",
            sub(r"storm_control_pps: \[1000, 2000\]", "storm_control_pps: [1000]"))
-    with pytest.raises(InputError, match="field policy.storm_control_pps"):
+    with pytest.raises(InputError, match=r"field policy\.storm_control_pps"):
         build_network(sources_from_config(project_copy))
