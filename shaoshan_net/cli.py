@@ -49,7 +49,14 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser(argv).parse_args(argv)
+    try:
+        args = build_parser(argv).parse_args(argv)
+    except SystemExit as exc:  # argparse's usage error: the command's own input-error code
+        chosen = next((a for a in argv if a in COMMANDS), None)
+        if exc.code == 2 and chosen:
+            module = importlib.import_module(COMMANDS[chosen][0])
+            return int(getattr(module, "INPUT_ERROR_EXIT", 2))
+        raise
     args.root = project_root(args.root)
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
