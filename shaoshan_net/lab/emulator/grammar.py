@@ -504,6 +504,31 @@ def _match_one(
     return Match(p, " ".join(canon), values, exact, secrets, kw_exact, abbreviated)
 
 
+def _ambiguous_at(patterns: Sequence[Pattern], tokens: Sequence[Token], m: Match) -> int | None:
+    """First leading-keyword token that abbreviates two different keywords of the view."""
+    words = m.canonical.split()
+    for i, el in enumerate(m.pattern.elements):
+        if not isinstance(el, Kw) or i >= len(tokens):
+            return None
+        t = tokens[i].text.lower()
+        if t == el.word.lower():
+            continue
+        seen = {
+            p.elements[i].word.lower()
+            for p in patterns
+            if len(p.elements) > i
+            and isinstance(p.elements[i], Kw)
+            and p.elements[i].word.lower().startswith(t)  # type: ignore[union-attr]
+            and all(
+                isinstance(e, Kw) and e.word == w
+                for e, w in zip(p.elements[:i], words[:i], strict=True)
+            )
+        }
+        if len(seen) > 1:
+            return i
+    return None
+
+
 def match_line(
     patterns: Sequence[Pattern], tokens: Sequence[Token], ctx: Any, abbreviate: bool = True
 ) -> Match | Failure:
@@ -527,7 +552,12 @@ def match_line(
         kw_forms = {tuple(m.values.get("_kw", [])) for m in tops}
         if len(kw_forms) > 1 and any(m.abbreviated for m in tops):
             return Failure("ambiguous", len(tokens) - 1)
-        return tops[0]
+        best = tops[0]
+        if best.abbreviated:
+            at = _ambiguous_at(patterns, tokens, best)
+            if at is not None:
+                return Failure("ambiguous", at)
+        return best
     idx = best[0]
     kinds = kinds_at.get(idx, {"unrecognized"})
     for kind in ("incomplete", "wrong", "too_many", "unrecognized"):
