@@ -7,8 +7,9 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 # Debian packages the lab and the tests need (snmp-mibs-downloader does not exist in Debian 12).
-APT_PACKAGES := snmpd snmp lldpd chromium iproute2 procps util-linux
-APT_BINARIES := /usr/sbin/snmpd /usr/bin/snmpget /usr/sbin/lldpd /usr/bin/chromium /usr/sbin/ip
+APT_PACKAGES := snmpd snmp lldpd chromium fonts-wqy-microhei iproute2 procps util-linux
+APT_BINARIES := /usr/sbin/snmpd /usr/bin/snmpget /usr/sbin/lldpd /usr/bin/chromium /usr/sbin/ip \
+                /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 
 .PHONY: demo test install system-packages lint clean lab-down
 
@@ -22,7 +23,7 @@ test: install
 install: system-packages $(VENV)/.installed
 
 system-packages:
-	@missing=0; for b in $(APT_BINARIES); do [ -x $$b ] || missing=1; done; \
+	@missing=0; for b in $(APT_BINARIES); do [ -e $$b ] || missing=1; done; \
 	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing=1; \
 	if [ $$missing = 1 ]; then \
 	  echo "installing Debian packages: $(APT_PACKAGES) python3-venv"; \
