@@ -16,7 +16,7 @@ from typing import Any
 
 from shaoshan_net.errors import ShaoshanError
 
-PREFIX = "ssn-"
+PREFIX = "ssn"  # every lab prefix starts with it: "ssn-" (the lab), "ssnx-" (tests)
 NETNS_DIR = Path("/run/netns")
 IFNAME_MAX = 15  # IFNAMSIZ - 1
 
