@@ -39,17 +39,19 @@ SINGLE_VALUED: dict[str, tuple[str, ...]] = {
         "sysname", "description", "port link-type", "port default vlan", "port trunk pvid vlan",
         "clock timezone", "snmp-agent sys-info contact", "snmp-agent sys-info location",
         "idle-timeout", "ip binding vpn-instance", "stp mode", "header login",
+        "protocol inbound", "authentication-mode",
     ),
     "h3c_comware": (
         "sysname", "description", "port link-type", "port access vlan", "port trunk pvid vlan",
         "clock timezone", "snmp-agent sys-info contact", "snmp-agent sys-info location",
         "idle-timeout", "ip binding vpn-instance", "stp mode", "header login",
+        "protocol inbound", "authentication-mode",
     ),
     "cisco_ios": (
         "hostname", "description", "switchport mode", "switchport access vlan",
         "switchport trunk native vlan", "clock timezone", "snmp-server contact",
         "snmp-server location", "exec-timeout", "vrf forwarding", "ip vrf forwarding",
-        "ip domain-name", "ip domain name", "spanning-tree mode",
+        "ip domain-name", "ip domain name", "spanning-tree mode", "transport input",
     ),
 }
 

@@ -65,6 +65,17 @@ def mask(text: str, extra: list[str] | None = None) -> str:
     return text
 
 
+# A prompt alone on its line: `<SS-X-SW01>`, `[SS-X-SW01-GigabitEthernet0/0/1]`,
+# `SS-X-SW01(config-if)#`. Hostname-agnostic: a push may change the sysname.
+_PROMPT = {
+    "huawei_vrp": r"^[<\[][^\r\n<>\[\]]+[>\]]\s*$",
+    "h3c_comware": r"^[<\[][^\r\n<>\[\]]+[>\]]\s*$",
+    "cisco_ios": r"^[^\s#>()]+(?:\([^\r\n)]*\))?[#>]\s*$",
+}
+_LOGOUT = {"huawei_vrp": "quit", "h3c_comware": "quit", "cisco_ios": "exit"}  # TODO(platforms)
+_QUESTION = r"(?:\[[Yy]/[Nn]\]|\[confirm\]|\(y/n\))\s*:?\s*$"
+
+
 class _Watchdog(threading.Thread):
     """Cuts the SSH channel at the deadline or as soon as the device closes it.
 
@@ -166,12 +177,18 @@ class DeviceSession:
                     transport.close()
 
     def close(self) -> None:
+        """Log out and close. Not netmiko's `disconnect`: its Huawei config-mode check waits
+        2.2 s on a timer per session (measured), which would dominate a no-change run."""
         if self.watchdog is not None:
             self.watchdog.stop.set()
         if self.conn is not None and self.channel is not None:
             with contextlib.suppress(Exception):  # the device may already be gone
-                self.conn.disconnect()
+                self.conn.write_channel(_LOGOUT[self.spec.name] + self.conn.RETURN)
+        pre = getattr(self.conn, "remote_conn_pre", None)
         self.cut()
+        if pre is not None:
+            with contextlib.suppress(Exception):
+                pre.close()
 
     def _failed(self, what: str, exc: BaseException, extra: list[str] | None = None) -> DeviceError:
         reason = self.watchdog.reason if self.watchdog and self.watchdog.reason else ""
@@ -189,21 +206,44 @@ class DeviceSession:
         except Exception as exc:
             raise self._failed(f"reading {self.spec.show_running!r} failed", exc) from None
 
+    def _line(self, line: str) -> str:
+        """Send one line, read up to the next prompt; answer a [Y/N] question with `y`."""
+        self.conn.write_channel(line + self.conn.RETURN)
+        out = str(self.conn.read_until_pattern(
+            pattern=rf"{self.prompt_re}|{_QUESTION}", re_flags=re.M,
+            read_timeout=self.limits.read_timeout,
+        ))
+        if re.search(_QUESTION, out, re.M) and not re.search(self.prompt_re, out, re.M):
+            out += self._line("y")
+        return out
+
+    @property
+    def prompt_re(self) -> str:
+        return _PROMPT[self.spec.name]
+
     def send_config(self, commands: list[str], secrets: list[str]) -> None:
-        """Send a command stream in configuration mode; a line matching the platform's error
-        pattern fails the whole call (netmiko stops at that line)."""
+        """Send a command stream in configuration mode, one line at a time up to its prompt;
+        a line whose answer matches the platform's error pattern stops the stream and fails.
+
+        Not netmiko's `send_config_set`: its Huawei config-mode checks wait on timers (6-11 s
+        per call measured here); the prompt is the only signal needed.
+        """
+        current = self.spec.config_enter
         try:
-            self.conn.send_config_set(
-                commands,
-                error_pattern=self.spec.error_pattern,
-                read_timeout=self.limits.read_timeout,
-                cmd_verify=True,
-                enter_config_mode=True,
-                exit_config_mode=True,
-            )
-            self.lines_sent += len(commands)
+            self._line(current)
+            for current in commands:
+                answer = self._line(current).split("\n", 1)[-1]  # drop the echo
+                if re.search(self.spec.error_pattern, answer, re.M):
+                    error = next((ln.strip() for ln in answer.splitlines()
+                                  if re.search(self.spec.error_pattern, ln)), "")
+                    raise DeviceError(f"line rejected: {current!r}: {error}")
+                self.lines_sent += 1
+            current = self.spec.config_leave
+            self._line(current)
+        except DeviceError as exc:
+            raise DeviceError(mask(str(exc), secrets)) from None
         except Exception as exc:
-            raise self._failed("configuration failed", exc, secrets) from None
+            raise self._failed(f"configuration failed at {current!r}", exc, secrets) from None
 
     def save(self) -> str:
         """The platform's save command(s), answering the confirmation prompt if one comes."""
@@ -393,7 +433,7 @@ def apply_changes(task: Task, changes: ChangeSet, dry_run: bool | None = None,
         return Result(host=task.host, result=0, changed=False, diff=diff)
     env = environment()
     commands = substitute_secrets(changes.commands(), env, task.host.name)
-    sent = [v for v in env.values() if v and any(v in c for c in commands)]
+    sent = [v for v in secret_values() if any(v in c for c in commands)]
     session(task, limits).send_config(commands, sent)
     return Result(host=task.host, result=len(commands), changed=True, diff=diff)
 
@@ -420,19 +460,34 @@ def save_config(task: Task, dry_run: bool | None = None, limits: Limits | None =
     return Result(host=task.host, result="saved", changed=True)
 
 
-def rollback(task: Task, backup: RunningConfig, limits: Limits | None = None) -> Result:
-    """Return the device to the backup's state on a fresh session, then verify it."""
-    fresh = session(task, limits, fresh=True)
-    now = parse(fresh.read_running(), backup.dialect)
+def rollback(
+    task: Task, backup: RunningConfig, limits: Limits | None = None, attempts: int = 3
+) -> Result:
+    """Return the device to the backup's state, then verify it.
+
+    Each attempt opens a fresh session and plans from what is running now, so a session that
+    drops or hangs again part-way still leaves progress, and the next attempt finishes the job.
+    """
     target = backup.tree()
-    undo = plan(target, now)
-    if undo:
-        fresh.send_config(undo.commands(), [])
-    left = plan(target, parse(fresh.read_running(), backup.dialect))
-    if left:
-        return Result(host=task.host, result=left, failed=True,
-                      exception=DeviceError(f"{len(left)} differences from the backup remain"))
-    return Result(host=task.host, result=undo, changed=bool(undo))
+    undone = 0
+    errors: list[str] = []
+    for _ in range(attempts):
+        try:
+            fresh = session(task, limits, fresh=True)
+            undo = plan(target, parse(fresh.read_running(), backup.dialect))
+            if undo:
+                fresh.send_config(undo.commands(), [])
+                undone += len(undo)
+            left = plan(target, parse(fresh.read_running(), backup.dialect))
+        except DeviceError as exc:
+            errors.append(str(exc))
+            continue
+        if left:
+            return Result(host=task.host, result=left, failed=True, exception=DeviceError(
+                f"{len(left)} differences from the backup remain"))
+        return Result(host=task.host, result=undone, changed=bool(undone))
+    return Result(host=task.host, result=undone, failed=True, exception=DeviceError(
+        f"{attempts} attempts failed; last: {errors[-1] if errors else '?'}"))
 
 
 def _error(exc: BaseException) -> str:
