@@ -45,7 +45,7 @@ SINGLE_VALUED: dict[str, tuple[str, ...]] = {
         "sysname", "description", "port link-type", "port access vlan", "port trunk pvid vlan",
         "clock timezone", "snmp-agent sys-info contact", "snmp-agent sys-info location",
         "idle-timeout", "ip binding vpn-instance", "stp mode", "header login",
-        "protocol inbound", "authentication-mode",
+        "protocol inbound",
     ),
     "cisco_ios": (
         "hostname", "description", "switchport mode", "switchport access vlan",

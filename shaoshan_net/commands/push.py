@@ -168,7 +168,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"shaoshan-net push: {exc}", file=sys.stderr)
         return 3
     report.final(outcomes, commit=args.commit)
-    if args.commit:
+    return exit_code(outcomes, args.commit)
+
+
+def exit_code(outcomes: list[Any], commit: bool) -> int:
+    """0 when every device ended as intended (dry run: every device read and planned)."""
+    if commit:
         return 0 if all(o.status in ("changed", "unchanged") for o in outcomes) else 1
     return 0 if all(o.status != "failed" for o in outcomes) else 1
 
