@@ -66,6 +66,12 @@ def test_missing_qbridge_mib_is_unknown(county_run: AuditRun) -> None:
     assert _check(county_run, "shaoshanxiang", "vlans") == ("unknown", "Q-BRIDGE-MIB not served")
 
 
+def test_stale_lldp_entry_on_a_down_uplink_is_not_a_neighbour(county_run: AuditRun) -> None:
+    status, reason = _check(county_run, "lyj", "lldp.unit")
+    assert status == "fail"
+    assert "port oper down (a listed entry is stale)" in reason
+
+
 def test_down_link_fails_oper_on_unit_and_core_port(county_run: AuditRun) -> None:
     assert _check(county_run, "wsj", "uplink.oper")[0] == "fail"
     assert _check(county_run, "wsj", "core.port.oper")[0] == "fail"

@@ -225,14 +225,20 @@ def _port_checks(
 
 def _lldp_check(
     unit: str, check: str, data: DeviceData | None, port: str, want_name: str, want_port: str,
-    device: str,
+    device: str, port_down: bool = False,
 ) -> CheckResult:
+    """`port_down`: the local port is not oper up, so no neighbour can be live on it; an entry
+    still listed is stale (802.1AB deletes them on port down, but agents age them out late)."""
     if data is None or data.status != "ok":
         return result(unit, check, "unknown", f"{device} not polled" if data is None
                       else f"{device} {data.status}")
     seen = lldp_neighbours(data, port)
     if seen is None:
         return result(unit, check, "unknown", f"{device} serves no LLDP-MIB")
+    if port_down:
+        stale = " (a listed entry is stale)" if seen else ""
+        return result(unit, check, "fail",
+                      f"no LLDP neighbour on {device} {port}: port oper down{stale}")
     if not seen:
         return result(unit, check, "fail", f"no LLDP neighbour on {device} {port}")
     if (want_name, want_port) in seen:
@@ -271,13 +277,22 @@ def unit_checks(
     out += _port_checks(code, "uplink", unit_data, plan.uplink_port, speed, previous, counters,
                         "unit")
     out.append(_lldp_check(code, "lldp.unit", unit_data, plan.uplink_port, core_name,
-                           plan.core_port, "unit"))
+                           plan.core_port, "unit", _oper_down(unit_data, plan.uplink_port)))
     out.append(_vlan_check(code, unit_data, plan.vlans))
     out += _port_checks(code, "core.port", core_data, plan.core_port, speed, previous, counters,
                         "core")
     out.append(_lldp_check(code, "lldp.core", core_data, plan.core_port, plan.hostname,
-                           plan.uplink_port, "core"))
+                           plan.uplink_port, "core", _oper_down(core_data, plan.core_port)))
     return out
+
+
+def _oper_down(data: DeviceData | None, port: str) -> bool:
+    """The device answered an ifOperStatus other than up for `port` (not: missing or unread)."""
+    if data is None or data.status != "ok":
+        return False
+    index = interface_index(data, port)
+    value = data.column(oids.IF_OPER_STATUS, index) if index else None
+    return isinstance(value, int) and value != 1
 
 
 def core_checks(network: Network, data: DeviceData, counters: Counters) -> list[CheckResult]:

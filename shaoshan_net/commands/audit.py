@@ -37,7 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", nargs="?", choices=("run", "history"), default="run",
                         help="run an audit (default) or show the history")
     parser.add_argument("--group", help="only units of this inventory group")
-    parser.add_argument("--unit", help="only this unit (code)")
+    parser.add_argument("--unit", action="append", metavar="CODE",
+                        help="only this unit (code); repeatable")
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument("--out", type=Path, help="write the report here (atomically)")
     parser.add_argument("--retry-failed", action="store_true",
@@ -90,8 +91,10 @@ def _show_history(args: argparse.Namespace, path: Path) -> int:
     if not path.exists():
         raise InputError(str(path), None, None, "no audit history yet")
     with History(path) as history:
-        changes = history.changes(args.unit)
-        avail = history.availability(args.days, args.unit)
+        wanted = set(args.unit or ())
+        changes = [c for c in history.changes() if not wanted or c.unit in wanted]
+        avail = {u: n for u, n in history.availability(args.days).items()
+                 if not wanted or u in wanted}
     print(f"changes since the previous audit ({len(changes)}):")
     for c in changes:
         print(f"  {c.unit:<14} {c.check:<17} {c.before} -> {c.after}: {c.reason}")
@@ -120,13 +123,16 @@ def _run(args: argparse.Namespace) -> int:
         print("warning: SNMP v2c configured (community in clear text); the grade profile "
               "asks for SNMPv3 authPriv", file=sys.stderr)
     network = load_network(args.root)
-    units = network.select(unit=args.unit, group=args.group)
-    if args.unit and not units:
-        raise InputError(network.sources.hosts, args.unit, None, "no such unit")
+    for code in args.unit or ():
+        if not network.select(unit=code):
+            raise InputError(network.sources.hosts, code, None, "no such unit")
+    wanted = set(args.unit or ())
+    units = [u for u in network.select(group=args.group) if not wanted or u.code in wanted]
     codes = [u.code for u in units]
     include_core = not (args.unit or args.group)
     targets = load_targets(args.targets) if args.targets else None
-    selection = f"unit={args.unit}" if args.unit else f"group={args.group}" if args.group else "all"
+    selection = ("unit=" + ",".join(args.unit) if args.unit
+                 else f"group={args.group}" if args.group else "all")
     with run_lock(args.root, "audit", wait_seconds=args.lock_wait), History(path) as history:
         if args.retry_failed:
             failed = history.last_failed()

@@ -7,6 +7,8 @@ its vendor name, up at the grade's speed, LLDP neighbour = the planned peer and 
 VLANs in Q-BRIDGE-MIB. Faults make the states the namespace lab cannot:
 
 - `down`: the unit's uplink and its core port are oper down; no LLDP neighbour on either side.
+- `stale_lldp` (with `down`): the unit still lists the core as LLDP neighbour on its dead
+  uplink, as lldpd does for a while after the link drops.
 - `speed100`: the unit's uplink (and the core port) negotiated 100 Mb/s.
 - `wrong_sysname`: the unit reports another system name.
 - `no_lldp` / `no_qbridge` / `no_ifmib`: the agent does not serve that MIB.
@@ -26,7 +28,7 @@ from shaoshan_net.files import atomic_write
 from shaoshan_net.model import Network
 from shaoshan_net.snmp import oids
 
-FAULTS = ("down", "speed100", "wrong_sysname", "no_lldp", "no_qbridge", "no_ifmib")
+FAULTS = ("down", "stale_lldp", "speed100", "wrong_sysname", "no_lldp", "no_qbridge", "no_ifmib")
 COUNTER_WIDTH = 10  # digits: Counter32 fits, and in-place edits keep the file's length
 
 
@@ -156,7 +158,7 @@ def build_records(network: Network, faults: SimFaults | None = None) -> dict[str
         _interface(agent, f"Vlanif{plan.mgmt_vlan}", ifmib=ifmib)
         if not faults.has(code, "no_lldp"):
             _lldp_local(agent, i, plan.uplink_port)
-            if not down:
+            if not down or faults.has(code, "stale_lldp"):
                 _lldp_remote(agent, i, core_name, landed_port[code])
         if not faults.has(code, "no_qbridge"):
             agent.put(f"{oids.DOT1Q_VLAN_STATIC_NAME}.1", _octets("default"))
@@ -273,8 +275,9 @@ class SnmpSim:
         if os.geteuid() == 0:  # lab-notes: otherwise a misleading "no dbm clone found"
             argv += ["--process-user=root", "--process-group=root"]
         log = (self.work_dir / "snmpsim.log").open("wb")
-        self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         log.close()
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
@@ -291,9 +294,23 @@ class SnmpSim:
         import subprocess
 
         result = subprocess.run(
-            ["snmpget", "-v2c", "-c", name, "-t", "0.5", "-r", "0", "-On", "-Oqv",
-             f"{self.host}:{self.port}", oids.SYS_NAME],
-            capture_output=True, text=True, check=False,
+            [
+                "snmpget",
+                "-v2c",
+                "-c",
+                name,
+                "-t",
+                "0.5",
+                "-r",
+                "0",
+                "-On",
+                "-Oqv",
+                f"{self.host}:{self.port}",
+                oids.SYS_NAME,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         return result.returncode == 0 and bool(result.stdout.strip())
 
@@ -311,8 +328,13 @@ class SnmpSim:
         self.process = None
 
 
-def targets(names: Iterable[str], host: str, port: int, dead: Iterable[str] = (),
-            dead_port: int | None = None) -> dict[str, dict[str, object]]:
+def targets(
+    names: Iterable[str],
+    host: str,
+    port: int,
+    dead: Iterable[str] = (),
+    dead_port: int | None = None,
+) -> dict[str, dict[str, object]]:
     """The `audit --targets` map for a snmpsim instance: context = data file name. `dead`
     units point at a port nothing listens on, so they time out like a switch that is off."""
     gone = set(dead)
