@@ -202,7 +202,9 @@ class _Planner:
         """A line or section the intended configuration no longer has."""
         if node.vlans is not None:
             return self.vlan_list(path, node.line, None, node.vlans)
-        if node.children and not _REMOVABLE.match(node.line):
+        physical = node.line.startswith("interface ") and not _REMOVABLE.match(node.line)
+        if physical or (node.children and not _REMOVABLE.match(node.line)):
+            # a physical port never goes away (the device lists it, configured or not)
             inner = (*path, node.line)
             out: list[Change] = []
             for child in reversed(node.children):

@@ -181,3 +181,7 @@ def test_display_marks_additions_and_undos() -> None:
         "-  undo port trunk allow-pass vlan 102",
         "+  port trunk allow-pass vlan 101",
     ]
+
+
+def test_empty_physical_interface_is_never_undone() -> None:
+    assert cmds("", "interface GigabitEthernet0/0/1\n") == []

@@ -483,8 +483,9 @@ def rollback(
             errors.append(str(exc))
             continue
         if left:
+            preview = "; ".join(left.commands()[:4])
             return Result(host=task.host, result=left, failed=True, exception=DeviceError(
-                f"{len(left)} differences from the backup remain"))
+                f"{len(left)} differences from the backup remain ({preview} ...)"))
         return Result(host=task.host, result=undone, changed=bool(undone))
     return Result(host=task.host, result=undone, failed=True, exception=DeviceError(
         f"{attempts} attempts failed; last: {errors[-1] if errors else '?'}"))
