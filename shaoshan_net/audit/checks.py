@@ -88,7 +88,7 @@ def lldp_neighbours(data: DeviceData, port: str) -> list[tuple[str, str]] | None
     local.update(data.walks.get(oids.LLDP_LOC_PORT_ID, {}))
     names = data.walks.get(oids.LLDP_REM_SYS_NAME, {})
     ports = data.walks.get(oids.LLDP_REM_PORT_ID, {})
-    if not local and not names:
+    if not local and not names and data.scalars.get(oids.LLDP_LOC_SYS_NAME) is None:
         return None
     if_names = data.walks.get(oids.IF_NAME, {})
     if_descrs = data.walks.get(oids.IF_DESCR, {})

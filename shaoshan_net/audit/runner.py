@@ -30,7 +30,9 @@ from shaoshan_net.model import Network
 from shaoshan_net.snmp import oids
 from shaoshan_net.snmp.poller import DeviceData, PollSettings, PollSpec, Target, poll_all
 
-PROBE = (oids.SYS_UPTIME, oids.SYS_NAME)
+# lldpLocSysName rides in the probe's PDU: an agent whose LLDP ports are all down (lldpd drops
+# their rows) still serves it, so "no neighbour" is not mistaken for "LLDP-MIB not served".
+PROBE = (oids.SYS_UPTIME, oids.SYS_NAME, oids.LLDP_LOC_SYS_NAME)
 LLDP_REMOTE = (oids.LLDP_REM_SYS_NAME, oids.LLDP_REM_PORT_ID)
 
 

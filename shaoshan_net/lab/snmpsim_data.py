@@ -123,6 +123,7 @@ def build_records(network: Network, faults: SimFaults | None = None) -> dict[str
     core = _Agent()
     core_name = network.core.hostname
     _system(core, core_name, f"{network.core.switch_model} Huawei Versatile Routing Platform")
+    core.put(oids.LLDP_LOC_SYS_NAME, _octets(core_name))
     for up in network.core.city_uplinks:
         i = _interface(core, up.port, speed=network.topology.grade.city_uplink_speed_mbps)
         _lldp_local(core, i, up.port)
@@ -157,6 +158,7 @@ def build_records(network: Network, faults: SimFaults | None = None) -> dict[str
         i = _interface(agent, plan.uplink_port, up=not down, speed=link_speed, ifmib=ifmib)
         _interface(agent, f"Vlanif{plan.mgmt_vlan}", ifmib=ifmib)
         if not faults.has(code, "no_lldp"):
+            agent.put(oids.LLDP_LOC_SYS_NAME, _octets(name))
             _lldp_local(agent, i, plan.uplink_port)
             if not down or faults.has(code, "stale_lldp"):
                 _lldp_remote(agent, i, core_name, landed_port[code])

@@ -34,6 +34,7 @@ ERROR_COUNTERS: dict[str, str] = {
 }
 
 # LLDP-MIB (IEEE 802.1AB-2005)
+LLDP_LOC_SYS_NAME = "1.0.8802.1.1.2.1.3.3.0"  # scalar: "served, no port" vs "not served"
 LLDP_LOC_PORT_ID = "1.0.8802.1.1.2.1.3.7.1.3"  # index lldpLocPortNum
 LLDP_LOC_PORT_DESC = "1.0.8802.1.1.2.1.3.7.1.4"
 LLDP_REM_PORT_ID = "1.0.8802.1.1.2.1.4.1.1.7"  # index timeMark.localPortNum.remIndex
