@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import select
 import threading
 import time
 from dataclasses import dataclass, field
@@ -209,13 +210,27 @@ class DeviceSession:
     def _line(self, line: str) -> str:
         """Send one line, read up to the next prompt; answer a [Y/N] question with `y`."""
         self.conn.write_channel(line + self.conn.RETURN)
-        out = str(self.conn.read_until_pattern(
-            pattern=rf"{self.prompt_re}|{_QUESTION}", re_flags=re.M,
-            read_timeout=self.limits.read_timeout,
-        ))
+        out = self._read_until(rf"{self.prompt_re}|{_QUESTION}")
         if re.search(_QUESTION, out, re.M) and not re.search(self.prompt_re, out, re.M):
             out += self._line("y")
         return out
+
+    def _read_until(self, pattern: str) -> str:
+        """Read until `pattern` (multiline) matches, waking on data (select), not on a timer:
+        netmiko's reader sleeps 10 ms per poll, i.e. per line, which dominates a long push."""
+        deadline = time.monotonic() + self.limits.read_timeout
+        out = ""
+        while True:
+            out += str(self.conn.read_channel())
+            if re.search(pattern, out, re.M):
+                return out
+            chan = self.channel
+            left = deadline - time.monotonic()
+            if chan is None:
+                raise DeviceError(self.watchdog.reason if self.watchdog else "session closed")
+            if left <= 0:
+                raise DeviceError(f"no prompt within {self.limits.read_timeout:.0f} s")
+            select.select([chan], [], [], min(left, 0.05))
 
     @property
     def prompt_re(self) -> str:
