@@ -133,38 +133,54 @@ def _first_problem(checks: list[CheckResult]) -> CheckResult | None:
 
 def svg(run: AuditRun, network: Network) -> str:
     """The county as a picture: the core in the centre, every unit on a ring around it, each
-    link and node coloured by its state; a failing check in the <title> tooltip and beside it."""
+    link and node coloured by its state; a failing check in the <title> tooltip and beside it.
+
+    Scales to the page (viewBox, width 100%). Labels sit outside the ring along their spoke,
+    anchored away from the circle (start on the right half, end on the left) and turned to the
+    spoke's angle, so neighbours never overlap and every label stays inside the viewBox.
+    """
     by_unit = run.by_unit()
     units = [u for u in by_unit if u != CORE]
     n = max(len(units), 1)
-    radius = max(260, 9 * n)
-    size = 2 * radius + 420
-    cx = cy = size / 2
+    radius = max(200.0, 16 * n / (2 * math.pi))  # >= 16 px of ring per unit
+    labels: list[tuple[str, str, CheckResult | None]] = []
+    for unit in units:
+        state = run.states.get(unit, "unknown")
+        problem = _first_problem(by_unit[unit]) if state != "ok" else None
+        text = unit + (f" ✗ {problem.check}" if problem and problem.status == "fail" else "")
+        labels.append((unit, text, problem))
+    longest = max((len(t) for _, t, _ in labels), default=4)
+    margin = 24 + 6.5 * longest  # room for the longest label at 11 px sans-serif
+    half = radius + margin
+    size = 2 * half
+    c = half
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="county-map" width="{size:.0f}" '
-        f'height="{size:.0f}" viewBox="0 0 {size:.0f} {size:.0f}" '
-        'font-family="sans-serif" font-size="11">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="county-map" viewBox="0 0 {size:.0f} '
+        f'{size:.0f}" width="100%" style="max-width:{max(size, 1000):.0f}px;height:auto;'
+        'display:block;margin:auto" '
+        'preserveAspectRatio="xMidYMid meet" font-family="sans-serif" font-size="11">'
     ]
     nodes = []
-    for i, unit in enumerate(units):
+    for i, (unit, text, problem) in enumerate(labels):
         angle = 2 * math.pi * i / n - math.pi / 2
-        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        cos, sin = math.cos(angle), math.sin(angle)
+        x, y = c + radius * cos, c + radius * sin
         state = run.states.get(unit, "unknown")
         colour = STATE_COLOURS[state]
-        out.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
+        out.append(f'<line x1="{c:.1f}" y1="{c:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
                    f'stroke="{colour}" stroke-width="2"/>')
-        problem = _first_problem(by_unit[unit]) if state != "ok" else None
         tip = f"{unit} {network.plans[unit].hostname}: {state}"
         if problem:
             tip += f" - {problem.check}: {problem.reason}"
-        anchor = "start" if math.cos(angle) >= 0 else "end"
-        lx = x + (12 if anchor == "start" else -12)
-        label = unit + (f" ✗ {problem.check}" if problem and problem.status == "fail" else "")
+        right = cos >= -1e-9
+        lx, ly = c + (radius + 12) * cos, c + (radius + 12) * sin
+        turn = math.degrees(angle) if right else math.degrees(angle) + 180
         nodes.append(
             f'<g class="unit {state}" data-unit="{escape(unit)}"><title>{escape(tip)}</title>'
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{colour}" stroke="#333"/>'
-            f'<text x="{lx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{escape(label)}</text>'
-            "</g>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{colour}" stroke="#333"/>'
+            f'<text x="{lx:.1f}" y="{ly:.1f}" dy="0.35em" '
+            f'text-anchor="{"start" if right else "end"}" '
+            f'transform="rotate({turn:.1f} {lx:.1f} {ly:.1f})">{escape(text)}</text></g>'
         )
     core_state = run.states.get(CORE, "unknown")
     core_tip = f"{network.core.hostname}: {core_state}"
@@ -174,9 +190,11 @@ def svg(run: AuditRun, network: Network) -> str:
     out += nodes
     out.append(
         f'<g class="core {core_state}"><title>{escape(core_tip)}</title>'
-        f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="28" fill="{STATE_COLOURS[core_state]}" '
+        f'<circle cx="{c:.1f}" cy="{c:.1f}" r="26" fill="{STATE_COLOURS[core_state]}" '
         f'stroke="#333" stroke-width="2"/>'
-        f'<text x="{cx:.1f}" y="{cy + 44:.1f}" text-anchor="middle" font-weight="bold">'
+        f'<rect x="{c - 62:.1f}" y="{c + 31:.1f}" width="124" height="16" rx="3" '
+        'fill="#fff" fill-opacity="0.85"/>'
+        f'<text x="{c:.1f}" y="{c + 43:.1f}" text-anchor="middle" font-weight="bold">'
         f"{escape(network.core.hostname)}</text></g>"
     )
     out.append("</svg>")
@@ -201,12 +219,17 @@ def html(run: AuditRun, network: Network) -> str:
                 mark = {"ok": "✓", "fail": "✗", "unknown": "?"}[c.status]
                 tds.append(f'<td class="{c.status}" title="{escape(c.reason)}">{mark}</td>')
         name = "" if unit == CORE else network.unit(unit).name
-        rows.append(f'<tr><th class="{state}">{escape(unit)}</th><td>{escape(name)}</td>'
+        rows.append(f'<tr><th class="{state}">{escape(unit)}</th>'
+                    f'<td class="name">{escape(name)}</td>'
                     f'<td class="{state}">{state}</td>{"".join(tds)}</tr>')
     failures = "".join(
         f"<li><b>{escape(r.unit)}</b> {escape(r.check)} ({r.severity}): {escape(r.reason)}</li>"
         for r in run.results if r.status == "fail"
     ) or "<li>none</li>"
+    legend = " ".join(
+        f'<span style="display:inline-block;width:.9em;height:.9em;border-radius:50%;'
+        f'background:{v};vertical-align:middle"></span> {k}' for k, v in STATE_COLOURS.items()
+    )
     colours = "".join(
         f"td.{k},th.{k}{{background:{v};color:#fff}}" for k, v in STATE_COLOURS.items()
     )
@@ -214,16 +237,19 @@ def html(run: AuditRun, network: Network) -> str:
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>{escape(network.topology.county)} e-government extranet audit</title>
 <style>body{{font-family:sans-serif;margin:1em}}table{{border-collapse:collapse;font-size:12px}}
-td,th{{border:1px solid #ccc;padding:2px 5px;text-align:center}}{colours}</style></head>
+td,th{{border:1px solid #ccc;padding:2px 5px;text-align:center}}
+td.name{{white-space:nowrap;text-align:left}}{colours}</style></head>
 <body><h1>{escape(network.topology.county)} e-government extranet: connectivity audit</h1>
 <p id="summary">{escape(summary_line(run))}</p>
 <h2>Network</h2>
+<p id="legend">{legend}</p>
 {svg(run, network)}
 <h2>Failures</h2><ul id="failures">{failures}</ul>
 <h2>Connectivity matrix</h2>
+<div style="overflow-x:auto">
 <table id="matrix"><tr><th>unit</th><th>name</th><th>state</th>{head}</tr>
 {"".join(rows)}
-</table></body></html>
+</table></div></body></html>
 """
 
 

@@ -28,11 +28,19 @@ from shaoshan_net.credentials import SnmpCredentials
 from shaoshan_net.errors import InputError
 from shaoshan_net.model import Network
 from shaoshan_net.snmp import oids
-from shaoshan_net.snmp.poller import DeviceData, PollSettings, PollSpec, Target, poll_all
+from shaoshan_net.snmp.poller import (
+    DeviceData,
+    PollSettings,
+    PollSpec,
+    Target,
+    Walks,
+    poll_all,
+)
 
 # lldpLocSysName rides in the probe's PDU: an agent whose LLDP ports are all down (lldpd drops
 # their rows) still serves it, so "no neighbour" is not mistaken for "LLDP-MIB not served".
-PROBE = (oids.SYS_UPTIME, oids.SYS_NAME, oids.LLDP_LOC_SYS_NAME)
+PROBE = (oids.SYS_UPTIME, oids.SYS_NAME, oids.LLDP_LOC_SYS_NAME, oids.IF_NUMBER)
+MAX_REPETITIONS = 100
 LLDP_REMOTE = (oids.LLDP_REM_SYS_NAME, oids.LLDP_REM_PORT_ID)
 
 
@@ -46,9 +54,20 @@ def _lldp_local_nums(data: DeviceData) -> set[str]:
     return out
 
 
-def _spec(ports: tuple[str, ...], walks: tuple[tuple[tuple[str, ...], int], ...]) -> PollSpec:
+def _spec(ports: tuple[str, ...], walks: Walks) -> PollSpec:
     """Probe, walks, ifDescr only if ifName lacks a port, then the ports' status/counters and
-    the LLDP local port names the remote table points at."""
+    the LLDP local port names the remote table points at.
+
+    The ifName walk (first of `walks`) asks for ifNumber + 1 rows when the probe read ifNumber,
+    so it ends in one request without fetching rows past the table; else its default size.
+    """
+
+    def sized(data: DeviceData) -> Walks:
+        rows = data.scalars.get(oids.IF_NUMBER)
+        if not isinstance(rows, int) or rows < 1:
+            return walks
+        (columns, _), *rest = walks
+        return ((columns, min(rows + 1, MAX_REPETITIONS)), *rest)
 
     def more(data: DeviceData) -> tuple[str, ...]:
         names = set(data.walks.get(oids.IF_NAME, {}).values())
@@ -63,7 +82,7 @@ def _spec(ports: tuple[str, ...], walks: tuple[tuple[tuple[str, ...], int], ...]
         out += [f"{oids.LLDP_LOC_PORT_ID}.{n}" for n in sorted(_lldp_local_nums(data))]
         return out
 
-    return PollSpec(probe=PROBE, walks=walks, more_walks=more, second_stage=second)
+    return PollSpec(probe=PROBE, walks=sized, more_walks=more, second_stage=second)
 
 
 def unit_spec(network: Network, code: str) -> PollSpec:
@@ -80,7 +99,8 @@ def core_spec(network: Network, codes: Collection[str]) -> PollSpec:
     ports = tuple(u.port for u in network.core.city_uplinks) + tuple(
         network.plans[c].core_port for c in codes
     )
-    walks = (((oids.IF_NAME,), 50), (LLDP_REMOTE, 25))
+    neighbours = len(network.core.city_uplinks) + len(codes)  # planned LLDP rows
+    walks = (((oids.IF_NAME,), 50), (LLDP_REMOTE, min(neighbours + 1, 40)))
     return _spec(ports, walks)
 
 

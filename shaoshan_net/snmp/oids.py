@@ -13,7 +13,9 @@ SYS_NAME = "1.3.6.1.2.1.1.5.0"
 SYS_LOCATION = "1.3.6.1.2.1.1.6.0"
 SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
 
-# IF-MIB ifTable columns (index ifIndex)
+# IF-MIB
+IF_NUMBER = "1.3.6.1.2.1.2.1.0"  # rows in ifTable: sizes the ifName walk to one request
+# ifTable columns (index ifIndex)
 IF_DESCR = "1.3.6.1.2.1.2.2.1.2"
 IF_ADMIN_STATUS = "1.3.6.1.2.1.2.2.1.7"
 IF_OPER_STATUS = "1.3.6.1.2.1.2.2.1.8"
