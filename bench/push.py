@@ -57,6 +57,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=0, help="only the first N units (0: all)")
     parser.add_argument("--workers", default="1,10,50")
+    parser.add_argument("--skip-platform", action="append", default=[],
+                        help="leave out units of this platform (e.g. while its templates and "
+                             "the emulator disagree)")
     args = parser.parse_args()
     os.environ.pop("SHAOSHAN_ENV_FILE", None)
     os.environ.update(CREDENTIALS)
@@ -65,7 +68,8 @@ def main() -> int:
     from shaoshan_net.loader import load_network
 
     network = load_network(root)
-    codes = [u.code for u in network.units][: args.units or None]
+    codes = [u.code for u in network.units if u.platform not in args.skip_platform]
+    codes = codes[: args.units or None]
     names = ["core", *codes]
     table = switch_table(root, names)
     rows: list[tuple[str, float, str]] = []
