@@ -25,6 +25,8 @@ from shaoshan_net.credentials import SnmpCredentials
 
 Status = Literal["ok", "unreachable", "auth", "error"]
 
+RECEIVE_BUFFER = 8 * 1024 * 1024  # bytes asked for the poller's UDP socket (see _open_socket)
+
 # pysnmp error indications that mean "the device answered but refused our credentials".
 AUTH_ERRORS = frozenset(
     {
@@ -215,8 +217,31 @@ class Poller:
                 )
         return self._auth_cache[key]
 
+    def _open_socket(self) -> None:
+        """Register our own UDP socket with a large receive buffer before hlapi opens one.
+
+        Every device answers to this one socket; with the kernel's default buffer (~208 KiB) a
+        burst of a few hundred answers overflows it while the loop is busy decoding, and the
+        lost answers look like dead devices. Capped by net.core.rmem_max (silently).
+        """
+        import socket
+
+        from pysnmp.carrier.asyncio.dgram import udp
+        from pysnmp.entity import config
+
+        if config.get_transport(self.engine, udp.DOMAIN_NAME):
+            return
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        sock.bind(("0.0.0.0", 0))
+        sock.setblocking(False)
+        config.add_transport(self.engine, udp.DOMAIN_NAME,
+                             udp.UdpAsyncioTransport().open_server_mode(sock=sock))
+
     async def _transport(self, target: Target) -> Any:
         from pysnmp.hlapi.v3arch.asyncio import UdpTransportTarget
+
+        self._open_socket()
 
         return await UdpTransportTarget.create(
             (target.host, target.port), timeout=self.settings.timeout, retries=self.settings.retries
