@@ -301,20 +301,17 @@ class DeviceSession:
                 chunks.append(data)
                 cut = data.rfind("\n")
                 tail = data[cut + 1 :] if cut >= 0 else tail + data
-                if want:
-                    text = _ANSI.sub("", "".join(chunks))
-                    at = text.find(want)
-                    if at < 0:
-                        continue
-                    start = text.rfind("\n", 0, at) + 1  # keep the echo line whole
-                    chunks, want = [text[start:]], ""
-                    cut = chunks[0].rfind("\n")
-                    tail = chunks[0][cut + 1 :]
                 last = _ANSI.sub("", tail).replace("\r", "")
-                if rx.search(last) or (alt is not None and alt.search(last)):
-                    text = _ANSI.sub("", "".join(chunks))
-                    return text.replace("\r\n", "\n").replace("\n\r", "\n").replace("\r", "")
-                continue
+                if not (rx.search(last) or (alt is not None and alt.search(last))):
+                    continue
+                text = _ANSI.sub("", "".join(chunks))
+                if want:  # checked only at a prompt: the echo arrives one packet per character
+                    at = text.find(want)
+                    if at < 0:  # a stale prompt: drop it, keep reading
+                        chunks, tail = [], ""
+                        continue
+                    text = text[text.rfind("\n", 0, at) + 1 :]  # from the echo line on
+                return text.replace("\r\n", "\n").replace("\n\r", "\n").replace("\r", "")
             chan = self.channel
             left = deadline - time.monotonic()
             if chan is None:
