@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions, Host, Inventory
 from nornir.plugins.inventory.simple import SimpleInventory
 
@@ -109,3 +110,45 @@ class ShaoshanInventory:
             encoding=self.encoding,
         )
         return enrich(simple.load(), network)
+
+
+def init_nornir(root: Path, **overrides: Any) -> Nornir:
+    """Nornir from ROOT/config.yaml with the inventory's file paths taken relative to ROOT, not
+    the current directory (so `--root` and cron work from anywhere).
+
+    `overrides` are merged into the configuration section by section, e.g.
+    `init_nornir(root, runner={"options": {"num_workers": 50}})`. Logging is off unless asked:
+    a failed host is reported once, by the command, not as a traceback from Nornir.
+    """
+    import logging
+
+    import yaml
+    from nornir import InitNornir
+
+    from shaoshan_net.errors import InputError
+
+    path = root / "config.yaml"
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise InputError(str(path), None, None, "not found (is --root the project?)") from None
+    except yaml.YAMLError as err:
+        raise InputError(str(path), None, None, f"not valid YAML: {err}") from None
+    if not isinstance(config, dict):
+        raise InputError(str(path), None, None, "must be a mapping of Nornir settings")
+    options = config.setdefault("inventory", {}).setdefault("options", {})
+    for key, value in list(options.items()):
+        if key.endswith("_file") and isinstance(value, str) and not Path(value).is_absolute():
+            options[key] = str(root / value)
+    _merge(config, overrides)
+    config.setdefault("logging", {"enabled": False})
+    logging.getLogger("nornir").addHandler(logging.NullHandler())
+    return InitNornir(**config)
+
+
+def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value

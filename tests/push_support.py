@@ -156,9 +156,10 @@ def running_emulator(
 
 def lab_nornir(root: Path, emu: Emulator, workers: int = 10) -> Any:
     """Nornir from the project copy, restricted to the emulated hosts, pointed at 127.0.0.1."""
-    from shaoshan_net.commands.push import init_nornir
+    from shaoshan_net.commands.push import workers as with_workers
+    from shaoshan_net.inventory import init_nornir
 
-    nr = init_nornir(root, workers)
+    nr = init_nornir(root, **with_workers(workers))
     nr = nr.filter(filter_func=lambda h: h.name in emu.switches)
     for name, host in nr.inventory.hosts.items():
         host.hostname, host.port = "127.0.0.1", emu.switches[name][2]

@@ -205,3 +205,21 @@ def test_lock_refuses_a_second_push(
     assert code == 3
     err = capsys.readouterr().err
     assert f"pid {os.getpid()}" in err and "push --commit" in err
+
+
+def test_lab_only_refuses_real_management_addresses_before_any_connection(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shaoshan_net.commands.push import workers
+    from shaoshan_net.errors import ShaoshanError
+    from shaoshan_net.inventory import init_nornir
+    from shaoshan_net.safety import route_device
+
+    monkeypatch.setenv("SHAOSHAN_LAB_ONLY", "1")
+    nr = init_nornir(root, **workers(2))  # the shipped inventory: 10.165.x addresses
+    if (route_device(str(nr.inventory.hosts["core"].hostname)) or "").startswith("ssn"):
+        pytest.skip("the county lab is up: its management addresses are lab addresses now")
+    intended = intended_configs(nr, ["core"])
+    with pytest.raises(ShaoshanError, match="is not a lab address"):
+        push(nr, intended, root, commit=False, limits=LIMITS)
+    assert not (root / "backups").exists()

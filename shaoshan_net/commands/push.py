@@ -8,7 +8,6 @@ device ended as intended (dry run: when every device could be read and planned).
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import threading
 from collections import Counter
@@ -45,27 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def init_nornir(root: Path, workers: int | None = None) -> Any:
-    """Nornir from ROOT/config.yaml, inventory paths taken relative to ROOT (not the cwd)."""
-    import yaml
-    from nornir import InitNornir
-
-    path = root / "config.yaml"
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise InputError(str(path), None, None, "not found (is --root the project?)") from None
-    options = config.setdefault("inventory", {}).setdefault("options", {})
-    for key, value in list(options.items()):
-        if key.endswith("_file") and isinstance(value, str) and not Path(value).is_absolute():
-            options[key] = str(root / value)
-    if workers is not None:
-        config.setdefault("runner", {"plugin": "threaded"}).setdefault("options", {})
-        config["runner"]["options"]["num_workers"] = workers
-    config.setdefault("logging", {"enabled": False})
-    # a failed host is reported once, in our summary: no tracebacks on stderr from nornir
-    logging.getLogger("nornir").addHandler(logging.NullHandler())
-    return InitNornir(**config)
+def workers(n: int | None) -> dict[str, Any]:
+    """`init_nornir` overrides for `n` parallel devices (none: config.yaml's num_workers)."""
+    return {} if n is None else {"runner": {"plugin": "threaded", "options": {"num_workers": n}}}
 
 
 def intended_configs(nr: Any, names: list[str]) -> dict[str, str]:
@@ -113,11 +94,16 @@ def push(
     """Push `intended` (host -> rendered text) to those hosts, core first; the outcomes in order.
 
     Usable from a runbook or a test that built its own Nornir (e.g. pointing at emulators).
+    With SHAOSHAN_LAB_ONLY=1 a target outside the lab raises `ShaoshanError` before any
+    connection (`shaoshan_net.safety`).
     """
     from nornir.core.exceptions import NornirSubTaskError
 
     from shaoshan_net.nornir_tasks.push import Limits, Outcome, push_config
+    from shaoshan_net.safety import check_targets
 
+    hosts = nr.inventory.hosts
+    check_targets(str(hosts[n].hostname) for n in intended if n in hosts)  # before any SSH
     limits = limits or Limits()
     outcomes: dict[str, Any] = {}
     lock = threading.Lock()
@@ -151,12 +137,13 @@ def push(
 def run(args: argparse.Namespace) -> int:
     from shaoshan_net.credentials import ssh_credentials
     from shaoshan_net.errors import LockHeld
+    from shaoshan_net.inventory import init_nornir
     from shaoshan_net.nornir_tasks.push import Limits
 
     ssh_credentials()  # fail early, with the variable's name, before any device is contacted
     try:
         with run_lock(args.root, "push --commit" if args.commit else "push (dry run)"):
-            nr = init_nornir(args.root, args.workers)
+            nr = init_nornir(args.root, **workers(args.workers))
             names = select(nr, args.core, args.unit, args.group)
             intended = intended_configs(nr, names)
             limits = Limits(read_timeout=args.read_timeout, host_timeout=args.timeout)
