@@ -9,6 +9,7 @@ HOST is the Nornir host name (unit code, or `core`), so backups follow the inven
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,12 +51,11 @@ def scrub(text: str, dialect: str) -> str:
     ...       "cisco_ios")
     'hostname a\\nenable secret <secret>\\n'
     """
-    spec = PLATFORMS[dialect]
-    volatile = [re.compile(p) for p in (*VOLATILE[dialect], *spec.preamble_patterns)]
+    volatile = _volatile(dialect)
     out: list[str] = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw.rstrip()
-        if any(p.search(line) for p in volatile):
+        if volatile.search(line):
             continue
         out.append(scrub_secrets(line, dialect))
     while out and not out[-1]:
@@ -63,6 +63,13 @@ def scrub(text: str, dialect: str) -> str:
     while out and not out[0]:
         out.pop(0)
     return "\n".join(out) + "\n"
+
+
+@functools.cache
+def _volatile(dialect: str) -> re.Pattern[str]:
+    """One regex for the dialect's volatile and preamble lines (compiled once per process)."""
+    patterns = (*VOLATILE[dialect], *PLATFORMS[dialect].preamble_patterns)
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 def check_no_secret(text: str, secrets: list[str], what: str) -> None:

@@ -283,6 +283,7 @@ SECRET_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def scrub_secrets(line: str, dialect: str) -> str:
     """The line with every secret value replaced by `<secret>`: the same for placeholder,
     plain text and the device's cipher, so lines differing only in a secret compare equal.
@@ -291,6 +292,9 @@ def scrub_secrets(line: str, dialect: str) -> str:
     'username netadmin privilege 15 secret <secret>'
     >>> scrub_secrets("username netadmin privilege 15 secret %ADMIN_SECRET%", "cisco_ios")
     'username netadmin privilege 15 secret <secret>'
+
+    Cached (pure, and the same lines recur across ports, switches and the intended/running
+    pair): a plan compares every line's scrubbed key, which dominated a no-change push.
     """
     for spec_pattern in _spec_patterns(dialect):
         line = spec_pattern.sub(

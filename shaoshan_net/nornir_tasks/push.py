@@ -14,8 +14,19 @@ per-host wall-clock watchdog that cuts the SSH channel (netmiko's read loop woul
 spin until its own timeout on a dead channel).
 
 Credentials come from `shaoshan_net.credentials` (environment), never from inventory files;
-secrets in rendered configurations (`%ADMIN_SECRET%` ...) are filled in only in the command
-stream being sent; every message that leaves a task has secret values masked.
+secrets in rendered configurations are filled in only in the command stream being sent
+(`platforms.PLACEHOLDERS`); every message that leaves a task has secret values masked.
+`%ADMIN_SECRET%`, the password of the named admin account the templates create, is filled from
+SHAOSHAN_SSH_PASSWORD on purpose: that account is the one push logs in with, so the login
+keeps working after the push. One variable serves both, so rotating the password means
+changing it on the switches first: push cannot log in with the old value and set a new one.
+
+Speed (profiled with py-spy and cProfile, see bench/push.py): the session is driven by the
+prompt, not by timers. netmiko's `session_preparation`, `send_command` and `send_config_set`
+sleep and poll (0.17-0.22 s per login, ~80 ms per `display`, 10 ms per read poll, ~35 ANSI
+regexes per chunk read); here the login is netmiko's (`establish_connection`, vendor login
+dialogs), and everything after it writes a line and wakes on data until the prompt is back.
+Lines are still sent one at a time, each checked against the error pattern before the next.
 """
 
 from __future__ import annotations
