@@ -7,13 +7,18 @@ the no-change re-run of the whole county vs one read of every running configurat
 (connect + `display current-configuration` + logout, same workers).
 
 Goals: no-change re-run <= 1.5x one read of everything; 50 workers >= 10x one worker.
-Usage: .venv/bin/python bench/push.py [--units N]
+Each row also shows the CPU seconds spent by this process (push) and by the emulator: when
+push + emulator CPU is close to wall time x cores, the run is CPU-bound on this machine and
+more workers cannot help (a real switch answers in tens of ms per command: latency-bound).
+Caches (`scrub_secrets`) are cleared before each measurement, as in a fresh CLI run.
+Usage: .venv/bin/python bench/push.py [--units N] [--workers 1,10,50] [--skip-platform P]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -22,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from shaoshan_net.commands.push import intended_configs, push
+from shaoshan_net.config_tree import scrub_secrets
 from shaoshan_net.nornir_tasks.push import Limits, close_session, session
 from tests.push_support import (
     CREDENTIALS,
@@ -35,8 +41,40 @@ from tests.push_support import (
 LIMITS = Limits(conn_timeout=10, read_timeout=30, host_timeout=600)
 
 
-def read_all(nr: object) -> float:
-    """One read of every running configuration (the floor of any no-change push)."""
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU (user + system) seconds of this process, or of `pid` (from /proc)."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Measure:
+    """Wall time and the CPU seconds of both processes over a `with` block."""
+
+    def __init__(self, emulator_pid: int) -> None:
+        self.pid = emulator_pid
+        self.wall = self.push_cpu = self.emu_cpu = 0.0
+
+    def __enter__(self) -> Measure:
+        scrub_secrets.cache_clear()
+        self._c, self._e = cpu_seconds(), cpu_seconds(self.pid)
+        self._t = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self._t
+        self.push_cpu = cpu_seconds() - self._c
+        self.emu_cpu = cpu_seconds(self.pid) - self._e
+
+    def cpu(self) -> str:
+        return f"{self.push_cpu:>8.1f} {self.emu_cpu:>8.1f}"
+
+
+def read_all(nr: object) -> None:
+    """One read of every running configuration (the floor of any no-change push): log in,
+    `display current-configuration` / `show running-config`, log out; same sessions as push."""
 
     def read(task: object) -> str:
         try:
@@ -44,13 +82,10 @@ def read_all(nr: object) -> float:
         finally:
             close_session(task)  # type: ignore[arg-type]
 
-    start = time.perf_counter()
     result = nr.run(task=read, on_failed=True)  # type: ignore[attr-defined]
-    elapsed = time.perf_counter() - start
     failed = [h for h, r in result.items() if r.failed]
     if failed:
         raise SystemExit(f"read failed on {failed}")
-    return elapsed
 
 
 def main() -> int:
@@ -72,41 +107,45 @@ def main() -> int:
     codes = codes[: args.units or None]
     names = ["core", *codes]
     table = switch_table(root, names)
-    rows: list[tuple[str, float, str]] = []
+    rows: list[tuple[str, Measure, str]] = []
     per_workers: dict[int, float] = {}
     reread = read_once = 0.0
-    statuses: dict[str, int] = {}
-    for workers in [int(w) for w in args.workers.split(",")]:
+    worker_counts = [int(w) for w in args.workers.split(",")]
+    for workers in worker_counts:
         run_dir = work / f"w{workers}"
         ports = free_ports(len(names))
         switches = {n: (*table[n], ports[i]) for i, n in enumerate(names)}
         with running_emulator(run_dir, switches) as emu:
+            assert emu.proc is not None
             nr = lab_nornir(root, emu, workers=workers)
             intended = intended_configs(nr, names)
-            start = time.perf_counter()
-            outs = push(nr, intended, root, commit=True, limits=LIMITS)
-            elapsed = time.perf_counter() - start
-            per_workers[workers] = elapsed
-            statuses = {}
+            with Measure(emu.proc.pid) as m:
+                outs = push(nr, intended, root, commit=True, limits=LIMITS)
+            per_workers[workers] = m.wall
+            statuses: dict[str, int] = {}
             for o in outs:
                 statuses[o.status] = statuses.get(o.status, 0) + 1
-            rows.append((f"full push, {workers} workers", elapsed,
-                         f"{len(names) / elapsed:.2f} devices/s; {statuses}"))
-            if workers == max(int(w) for w in args.workers.split(",")):
-                read_once = read_all(nr)
-                start = time.perf_counter()
-                again = push(nr, intended, root, commit=True, limits=LIMITS)
-                reread = time.perf_counter() - start
+            lines = sum(o.lines_sent for o in outs)
+            rows.append((f"full push, {workers} workers", m,
+                         f"{len(names) / m.wall:.2f} devices/s, {lines} lines; {statuses}"))
+            if workers == max(worker_counts):
+                with Measure(emu.proc.pid) as m:
+                    read_all(nr)
+                read_once = m.wall
+                rows.append((f"one read of every running config, {workers} workers", m,
+                             f"{len(names) / m.wall:.2f} devices/s"))
+                with Measure(emu.proc.pid) as m:
+                    again = push(nr, intended, root, commit=True, limits=LIMITS)
+                reread = m.wall
                 unchanged = sum(o.status == "unchanged" for o in again)
-                rows.append((f"one read of every running config, {workers} workers", read_once,
-                             f"{len(names) / read_once:.2f} devices/s"))
-                rows.append((f"no-change re-run, {workers} workers", reread,
-                             f"{unchanged}/{len(names)} unchanged"))
+                sent = sum(o.lines_sent for o in again)
+                rows.append((f"no-change re-run, {workers} workers", m,
+                             f"{unchanged}/{len(names)} unchanged, {sent} lines sent"))
     print(f"\nbench/push.py: {len(names)} devices (core + {len(codes)} units), emulator on "
-          "127.0.0.1 high ports (lab namespaces not used)\n")
-    print(f"{'measurement':<52} {'seconds':>8}  note")
-    for label, seconds, note in rows:
-        print(f"{label:<52} {seconds:>8.2f}  {note}")
+          f"127.0.0.1 high ports (lab namespaces not used), {os.cpu_count()} CPUs\n")
+    print(f"{'measurement':<50} {'wall s':>7} {'push CPU':>8} {'emu CPU':>8}  note")
+    for label, m, note in rows:
+        print(f"{label:<50} {m.wall:>7.2f} {m.cpu()}  {note}")
     lo, hi = min(per_workers), max(per_workers)
     if lo != hi:
         ratio = per_workers[lo] / per_workers[hi]
