@@ -1,6 +1,9 @@
 """Benchmark: the whole shipped county lab up and down, against the issue's targets.
 
-Run as root with no lab up:  .venv/bin/python bench/lab.py [--runs 3] [--no-ssh]
+Run as root:  .venv/bin/python bench/lab.py [--runs 3] [--no-ssh] [--prefix ssnc-]
+                                             [--block 10.195.0.0/23]
+`--prefix`/`--block` run the benchmark beside another lab (tests, an operator's `ssn-` lab)
+with its own namespaces and management addresses.
 Prints one row per figure: median and worst of the runs, the target, and median / target.
 Memory is measured three ways: the sum of RSS (counts shared libraries once per process, so it
 over-states), the sum of PSS (shared pages split between processes) and the drop of the host's
@@ -21,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from shaoshan_net.lab import namespaces as ns  # noqa: E402
-from shaoshan_net.lab.lab import Lab  # noqa: E402
+from shaoshan_net.lab.lab import PREFIX, Lab, relocate_management  # noqa: E402
 from shaoshan_net.loader import load_network  # noqa: E402
 from shaoshan_net.tables import format_table  # noqa: E402
 
@@ -33,11 +36,13 @@ def mem_available_mib() -> float:
     raise RuntimeError("no MemAvailable in /proc/meminfo")
 
 
-def one_run(ssh: bool) -> dict[str, float]:
+def one_run(ssh: bool, prefix: str, block: str | None) -> dict[str, float]:
     network = load_network(ROOT)
+    if block:
+        network = relocate_management(network, block)
     codes = [u.code for u in network.units]
     with tempfile.TemporaryDirectory() as tmp:
-        lab = Lab(Path(tmp) / ".lab")
+        lab = Lab(Path(tmp) / ".lab", prefix=prefix)
         before = mem_available_mib()
         t0 = time.monotonic()
         lab.up(network, codes, ssh=ssh)
@@ -68,11 +73,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-ssh", action="store_true")
+    parser.add_argument("--prefix", default=PREFIX, help=f"lab prefix (default {PREFIX})")
+    parser.add_argument("--block", help="move the management block here, e.g. 10.195.0.0/23")
     args = parser.parse_args()
-    if ns.list_netns("ssn-"):
-        print("a lab is up: run `shaoshan-net lab down` first", file=sys.stderr)
+    if ns.list_netns(args.prefix):
+        print(f"a {args.prefix} lab is up: run its `lab down` first", file=sys.stderr)
         return 2
-    runs = [one_run(ssh=not args.no_ssh) for _ in range(args.runs)]
+    runs = [one_run(not args.no_ssh, args.prefix, args.block) for _ in range(args.runs)]
     targets = {
         "up_s": ("lab up, whole county (s)", 60.0),
         "down_s": ("lab down (s)", 15.0),

@@ -174,7 +174,6 @@ def test_vlans_are_unknown_because_the_lab_serves_no_q_bridge_mib(settled: LabHa
         assert result.reason(code, "vlans") == "Q-BRIDGE-MIB not served"
 
 
-@pytest.mark.xfail(strict=True, reason="the lab's core has no city uplink port to read")
 def test_whole_selection_checks_the_core_city_uplink(settled: LabHandle,
                                                      tmp_path: Path) -> None:
     # Without --unit the audit polls every unit of the inventory (most are not in the small lab),

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from shaoshan_net.lab.lab import IF_OPER_STATUS, SYS_NAME, LabCredentials
+from shaoshan_net.lab import namespaces as ns
+from shaoshan_net.lab.lab import CITY_IF, IF_OPER_STATUS, SYS_NAME, LabCredentials
 from shaoshan_net.lab.namespaces import LabError
 from tests.fixtures.lab import LabHandle
 
@@ -219,15 +220,67 @@ def test_unit_sees_the_core_as_lldp_neighbour(small_lab: LabHandle) -> None:
         assert lldp_neighbours(creds, s["mgmt_ip"]) == expected, code
 
 
+def city_ports(handle: LabHandle) -> dict[int, dict[str, str]]:
+    """The core's ifIndex of each city uplink -> its lab record (port, peer, addresses)."""
+    core = handle.core
+    return {core["ifindex"][c["core_if"]]: c for c in handle.lab.state["city"]}
+
+
 def test_core_sees_every_unit_as_lldp_neighbour_on_its_port(small_lab: LabHandle) -> None:
     core = small_lab.core
     expected = {
         core["ifindex"][s["core_if"]]: (s["hostname"], s["uplink_port"])
         for s in small_lab.switches[1:]
     }
-    got = wait_for(
-        lambda: (n := lldp_neighbours(small_lab.credentials, core["mgmt_ip"])) == expected and n
-    )
+    skip = city_ports(small_lab)
+
+    def units_seen() -> dict[int, tuple[str, str]]:
+        seen = lldp_neighbours(small_lab.credentials, core["mgmt_ip"])
+        return {port: n for port, n in seen.items() if port not in skip}
+
+    got = wait_for(lambda: (n := units_seen()) == expected and n)
+    assert got == expected
+
+
+def test_lab_has_every_planned_city_uplink(small_lab: LabHandle) -> None:
+    planned = [(u.name, u.port, u.peer) for u in small_lab.network.core.city_uplinks]
+    assert planned  # the shipped county has one; without it the tests below prove nothing
+    assert [(c["name"], c["port"], c["peer"]) for c in small_lab.lab.state["city"]] == planned
+
+
+def test_core_city_uplink_is_the_vendor_port_oper_up_at_the_grade_speed(
+    small_lab: LabHandle,
+) -> None:
+    core = small_lab.core
+    speed = small_lab.network.topology.grade.city_uplink_speed_mbps
+    for index, c in city_ports(small_lab).items():
+        oids = [f"{IF_NAME}.{index}", f"{IF_HIGH_SPEED}.{index}", f"{IF_OPER_STATUS}.{index}"]
+        answer = pysnmp_get(small_lab.credentials, {core["mgmt_ip"]: oids})[core["mgmt_ip"]]
+        assert answer == {oids[0]: c["port"], oids[1]: str(speed), oids[2]: "1"}
+
+
+def test_city_uplink_carries_the_planned_p2p_addresses(small_lab: LabHandle) -> None:
+    def held(netns: str, ifname: str) -> set[str]:
+        return {
+            f"{a['local']}/{a['prefixlen']}"
+            for link in ns.addresses(netns) if link["ifname"] == ifname
+            for a in link.get("addr_info", []) if a.get("family") == "inet"
+        }  # fmt: skip
+
+    for up, c in zip(small_lab.network.core.city_uplinks, small_lab.lab.state["city"],
+                     strict=True):  # fmt: skip
+        assert held(small_lab.core["netns"], c["core_if"]) == {f"{up.local_ip}/{up.prefixlen}"}
+        assert held(c["netns"], CITY_IF) == {f"{up.peer_ip}/{up.prefixlen}"}
+
+
+def test_core_sees_the_city_peer_as_lldp_neighbour_on_its_city_port(small_lab: LabHandle) -> None:
+    expected = {index: c["peer"] for index, c in city_ports(small_lab).items()}
+
+    def seen() -> dict[int, str]:
+        table = lldp_neighbours(small_lab.credentials, small_lab.core["mgmt_ip"])
+        return {port: n[0] for port, n in table.items() if port in expected}
+
+    got = wait_for(lambda: (n := seen()) == expected and n)
     assert got == expected
 
 
@@ -295,14 +348,17 @@ def test_second_up_with_the_same_units_changes_nothing(small_lab: LabHandle) -> 
 def test_second_up_with_other_units_is_refused(small_lab: LabHandle) -> None:
     with pytest.raises(LabError, match="lab down"):
         small_lab.lab.up(small_lab.network, small_lab.codes[:2])
-    assert small_lab.lab.status(probe=False)["namespaces"] == len(small_lab.codes) + 2  # type: ignore[index]
+    status = small_lab.lab.status(probe=False)
+    assert status is not None
+    assert status["namespaces"] == len(small_lab.codes) + 2 + len(small_lab.lab.state["city"])
 
 
 def test_status_reports_every_switch_reachable_and_memory(small_lab: LabHandle) -> None:
     status = small_lab.lab.status()
     assert status is not None
     assert all(row["snmp"] for row in status["switches"])
-    assert status["namespaces"] == len(small_lab.codes) + 2
+    assert status["namespaces"] == len(small_lab.codes) + 2 + len(small_lab.lab.state["city"])
+    assert [c["link"] for c in status["city_uplinks"]] == ["up"] * len(small_lab.lab.state["city"])
     assert status["alive_started_processes"] == status["started_processes"]
     assert 0 < status["pss_mib"] <= status["rss_mib"]
 

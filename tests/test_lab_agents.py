@@ -12,6 +12,8 @@ from shaoshan_net.lab.agents import (
     AgentSpec,
     Port,
     ProcRecord,
+    city_lldpd_command,
+    city_lldpd_config,
     group_members,
     is_alive,
     lldpd_config,
@@ -92,6 +94,25 @@ def test_lldpd_config_sets_hostname_port_id_and_fast_interval(tmp_path: Path) ->
     assert "configure lldp tx-interval 1" in text
     assert "configure ports uplink lldp portidsubtype local GigabitEthernet0/0/25" in text
     assert "mgmt0" not in text
+
+
+def test_city_lldpd_announces_the_planned_peer_name() -> None:
+    text = city_lldpd_config("XT-EGOV-AGG01", "10.166.0.2")
+    assert 'configure system hostname "XT-EGOV-AGG01"' in text
+    assert "configure system ip management pattern 10.166.0.2" in text
+    assert "configure lldp tx-interval 1" in text
+
+
+def test_city_lldpd_config_refuses_a_quote_in_the_peer_name() -> None:
+    with pytest.raises(LabError, match="city peer name"):
+        city_lldpd_config('XT"AGG', "10.166.0.2")
+
+
+def test_city_lldpd_runs_on_its_one_port_without_agentx(tmp_path: Path) -> None:
+    argv = city_lldpd_command("ssn-city0", "to-core", tmp_path / "s.sock", tmp_path / "c.conf")
+    assert argv[:4] == ["ip", "netns", "exec", "ssn-city0"]
+    assert argv[argv.index("-I") + 1] == "to-core"
+    assert "-x" not in argv and "-X" not in argv  # no snmpd in the city namespace
 
 
 def test_is_alive_rejects_a_reused_pid() -> None:

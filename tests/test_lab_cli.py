@@ -37,12 +37,16 @@ def test_non_root_gets_a_one_line_error_and_exit_2(tmp_path: Path) -> None:
 def test_status_prints_figures_and_every_switch(small_lab: LabHandle) -> None:
     result = cli("--root", str(small_lab.root), "lab", "status")
     assert result.returncode == 0, result.stderr
-    n = len(small_lab.switches)
-    assert f"namespaces {n + 1}," in result.stdout
+    n, cities = len(small_lab.switches), small_lab.lab.state["city"]
+    assert f"namespaces {n + 1 + len(cities)}," in result.stdout
     assert "RSS sum" in result.stdout and "PSS sum" in result.stdout
     assert f"reachable: SNMP {n}/{n}" in result.stdout
     for s in small_lab.switches:
         assert s["mgmt_ip"] in result.stdout
+    for c in cities:
+        assert f"city uplink {c['name']}: core {c['port']} -> {c['peer']}, link up" in (
+            result.stdout
+        )
 
 
 def test_break_then_heal_report_the_snmp_view(small_lab: LabHandle) -> None:

@@ -15,9 +15,11 @@ import pytest
 
 from shaoshan_net.lab import namespaces as ns
 from shaoshan_net.lab.agents import ProcRecord, group_members
-from shaoshan_net.lab.lab import Lab
+from shaoshan_net.lab.lab import IF_OPER_STATUS, Lab
 from shaoshan_net.lab.namespaces import LabError
+from shaoshan_net.model import Network
 from tests.fixtures.lab import PRIVATE_PREFIX, LabHandle
+from tests.test_lab import lldp_neighbours, pysnmp_get
 
 pytestmark = pytest.mark.lab
 Factory = Callable[..., LabHandle]
@@ -45,6 +47,62 @@ def test_down_leaves_no_namespace_process_or_file(private_lab_factory: Factory) 
     handle.lab.down()
     assert footprint(handle.lab) == EMPTY
     assert not [n for n in ns.list_netns(PRIVATE_PREFIX)]
+
+
+def test_down_removes_the_city_namespace_and_its_lldpd(private_lab_factory: Factory) -> None:
+    handle = private_lab_factory()
+    city = handle.lab.state["city"]
+    lldpd = [ProcRecord(**p) for p in handle.lab.state["processes"]
+             if p["switch"].startswith("city-")]  # fmt: skip
+    assert city and len(lldpd) == len(city)
+    assert all(group_members(p) for p in lldpd) and all(ns.netns_exists(c["netns"]) for c in city)
+    handle.lab.down()
+    assert not any(group_members(p) for p in lldpd)
+    assert not any(ns.netns_exists(c["netns"]) for c in city)
+
+
+def test_up_returns_with_every_uplink_oper_up_and_lldp_learned(
+    private_lab_factory: Factory, lab_network: Network
+) -> None:
+    handle = private_lab_factory(codes=[u.code for u in lab_network.units[:3]])
+    core, creds = handle.core, handle.credentials
+    queries: dict[str, list[str]] = {core["mgmt_ip"]: []}
+    for s in handle.switches[1:]:  # read at once: no waiting here, `up` promised it settled
+        queries[core["mgmt_ip"]].append(f"{IF_OPER_STATUS}.{core['ifindex'][s['core_if']]}")
+        queries[s["mgmt_ip"]] = [f"{IF_OPER_STATUS}.{s['ifindex']['uplink']}"]
+    for c in handle.lab.state["city"]:
+        queries[core["mgmt_ip"]].append(f"{IF_OPER_STATUS}.{core['ifindex'][c['core_if']]}")
+    answers = pysnmp_get(creds, queries)
+    assert {ip: set((a or {}).values()) for ip, a in answers.items()} == {
+        ip: {"1"} for ip in queries
+    }
+    seen = lldp_neighbours(creds, core["mgmt_ip"])
+    assert {seen.get(core["ifindex"][s["core_if"]]) for s in handle.switches[1:]} == {
+        (s["hostname"], s["uplink_port"]) for s in handle.switches[1:]
+    }
+    for s in handle.switches[1:]:
+        assert lldp_neighbours(creds, s["mgmt_ip"]) == {
+            s["ifindex"]["uplink"]: (core["hostname"], s["core_port"])
+        }
+
+
+def test_up_that_cannot_settle_names_the_link_and_removes_everything(
+    private_lab_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handle = private_lab_factory(up=False)
+    cut = handle.network.plans[handle.codes[0]]
+    real = Lab._wait_oper_up
+
+    def fiber_cut(self: Lab, switches: list[dict], cities: list[dict], timeout: float = 5) -> None:
+        real(self, switches, cities, timeout)
+        ns.set_link(switches[1]["core_if"], False, self.core_ns)  # the fault, before any agent
+
+    monkeypatch.setattr(Lab, "_wait_oper_up", fiber_cut)
+    with pytest.raises(LabError, match=rf"^links not settled after 2 s: {handle.codes[0]}: "
+                       rf"{cut.uplink_port} not oper up on the unit"):  # fmt: skip
+        handle.lab.up(handle.network, handle.codes, ssh=False, settle=2)
+    assert ns.list_netns(PRIVATE_PREFIX) == []
+    assert not handle.lab.run_dir.exists()
 
 
 def test_down_after_a_crash_still_cleans_up(private_lab_factory: Factory) -> None:

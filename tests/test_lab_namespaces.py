@@ -34,6 +34,12 @@ def test_veth_command_places_each_end_in_its_namespace() -> None:
     ]
 
 
+def test_veth_command_fixes_the_ifindex_of_the_first_end() -> None:
+    assert ns.veth_commands("p7", "ssn-core", "uplink", "ssn-u7", index=1007) == [
+        "link add name p7 netns ssn-core index 1007 type veth peer name uplink netns ssn-u7"
+    ]
+
+
 def test_ensure_netns_refuses_a_name_without_the_prefix() -> None:
     with pytest.raises(LabError, match="prefix"):
         ns.ensure_netns("core")

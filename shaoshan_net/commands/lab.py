@@ -38,6 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     pick.add_argument("--unit", action="append", metavar="CODE", help="only this unit (repeatable)")
     up.add_argument("--no-ssh", action="store_true", help="do not start the SSH emulators")
     up.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for readiness")
+    up.add_argument("--settle", type=float, default=20.0, metavar="SECONDS",
+                    help="then wait at most this long for uplinks up and LLDP learned (20)")
     sub.add_parser("down", help="remove every namespace, process and file the lab created")
     st = sub.add_parser("status", help="figures and per-switch reachability")
     st.add_argument("--format", choices=("text", "json"), default="text")
@@ -79,7 +81,8 @@ def _up(lab: Lab, args: argparse.Namespace) -> int:
 
     network = load_network(args.root)
     codes = select_units(network, units=args.units, group=args.group, codes=args.unit)
-    lab.up(network, codes, log=_say, ssh=not args.no_ssh, timeout=args.timeout)
+    lab.up(network, codes, log=_say, ssh=not args.no_ssh, timeout=args.timeout,
+           settle=args.settle)
     return 0
 
 
@@ -104,6 +107,8 @@ def _status(lab: Lab, fmt: str) -> int:
             f"SSH {sum(r['ssh'] for r in rows)}/{len(rows)}"
             + ("" if status["ssh"] else " (emulator not running)")
         )
+        for c in status.get("city_uplinks", []):
+            print(f"city uplink {c['name']}: core {c['port']} -> {c['peer']}, link {c['link']}")
         print(
             format_table(
                 ["SWITCH", "HOSTNAME", "PLATFORM", "MGMT IP", "SNMP", "SSH", "UPLINK"],

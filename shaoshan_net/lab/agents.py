@@ -160,6 +160,31 @@ def lldpd_config(spec: AgentSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+CITY_DESCR = "Xiangtan e-government extranet, upper-level platform (shaoshan-net lab)"
+
+
+def city_lldpd_config(peer: str, peer_ip: str) -> str:
+    """lldpcli commands for the city end of a core uplink: it announces the planned peer name.
+
+    The city is no switch of ours (no snmpd, no SSH): LLDP alone lets the core see who is at the
+    far end of its uplink, as the real upper-level aggregation switch would announce itself.
+    """
+    return "\n".join([
+        f'configure system hostname "{_clean(peer, "city peer name")}"',
+        f'configure system description "{CITY_DESCR}"',
+        f"configure system ip management pattern {peer_ip}",
+        "configure lldp tx-interval 1",
+    ]) + "\n"
+
+
+def city_lldpd_command(netns: str, ifname: str, ctl_socket: Path, conf: Path) -> list[str]:
+    """lldpd in a city namespace: LLDP on its one port, no AgentX (no snmpd runs there)."""
+    return [
+        "ip", "netns", "exec", netns,
+        "lldpd", "-d", "-k", "-u", str(ctl_socket), "-I", ifname, "-O", str(conf),
+    ]  # fmt: skip
+
+
 def snmpd_command(spec: AgentSpec) -> list[str]:
     return [
         "ip", "netns", "exec", spec.netns,

@@ -9,8 +9,10 @@ Layout: namespaces `ssn-core`, `ssn-u<unit_id>` and `ssn-mgmt` (bridge `br0`, th
 LAN); each switch has `mgmt0` on that bridge at its model-derived management address; each unit's
 `uplink` is a veth to `p<unit_id>` in `ssn-core`; the root namespace holds `ssn-nms` on the
 bridge with the NMS address, so the toolkit reaches every switch from here and nothing for the
-management block leaves the machine. VLANs are not emulated (no 802.1Q in this kernel; the
-uplink is one untagged link).
+management block leaves the machine. Each city uplink of the core is a veth `city<i>` from
+`ssn-core` to `to-core` in `ssn-city<i>` (the upper-level platform: only an lldpd announcing the
+planned peer name), addressed with the uplink's /30. VLANs are not emulated (no 802.1Q in this
+kernel; the uplink is one untagged link).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +40,13 @@ from shaoshan_net.credentials import _read_env_file
 from shaoshan_net.files import atomic_write
 from shaoshan_net.lab import namespaces as ns
 from shaoshan_net.lab.agents import (
+    SOCKET_PATH_MAX,
     AgentSpec,
     Port,
     ProcRecord,
     check_socket_paths,
+    city_lldpd_command,
+    city_lldpd_config,
     group_members,
     is_alive,
     kill_pids,
@@ -63,6 +68,9 @@ PUBLIC_ROOT = Path("/run/ssn")  # sockets + lldpd.conf, reachable by lldpd's use
 PREFIX = "ssn-"  # namespaces ssn-core, ssn-mgmt, ssn-u<unit_id>; host link ssn-nms
 BRIDGE = "br0"
 STATE_VERSION = 1
+SETTLE_TIMEOUT = 20.0  # seconds `up` waits for links and LLDP after every agent answers
+CITY_IF = "to-core"  # the city namespace's end of a core city uplink
+SNMP_OIDS_PER_GET = 24  # varbinds per GET: keeps a response well inside one UDP datagram
 IF_OPER_STATUS = "1.3.6.1.2.1.2.2.1.8"
 SYS_NAME = "1.3.6.1.2.1.1.5.0"
 CREDENTIAL_KEYS = (
@@ -84,8 +92,17 @@ def needs_root() -> None:
         raise LabError("the namespace lab needs root")
 
 
+CORE_PORT_INDEX = 1000  # ifindex of the core's port for unit N: 1000 + N
+CITY_PORT_INDEX = 100  # ifindex of the core's city uplink i: 100 + i
+
+
 def core_ifname(unit_id: int) -> str:
     return f"p{unit_id}"
+
+
+def city_ifname(index: int) -> str:
+    """The core's end of its `index`-th city uplink (vendor name via snmpd/lldpd)."""
+    return f"city{index}"
 
 
 # --------------------------------------------------------------------------- credentials
@@ -177,6 +194,30 @@ def select_units(
     return [u.code for u in chosen]
 
 
+def relocate_management(network: Network, block: str) -> Network:
+    """The same county with every management address moved into `block` (same offsets).
+
+    Why: a second lab (tests, benchmarks) beside the operator's must not share addresses; the
+    city /30s need no move, they live only inside the lab's own namespaces.
+    """
+    old = ipaddress.ip_network(network.topology.mgmt_block)
+    new = ipaddress.ip_network(block)
+    if new.prefixlen != old.prefixlen:
+        raise LabError(f"{block} must have the management block's size /{old.prefixlen}")
+
+    def move(address: str) -> str:
+        offset = int(ipaddress.ip_address(address)) - int(old.network_address)
+        return str(ipaddress.ip_address(int(new.network_address) + offset))
+
+    plans = {code: replace(p, mgmt_ip=move(p.mgmt_ip)) for code, p in network.plans.items()}
+    services = replace(
+        network.topology.services, nms=tuple(move(a) for a in network.topology.services.nms)
+    )
+    topology = replace(network.topology, mgmt_block=block, services=services)
+    core = replace(network.core, mgmt_ip=move(network.core.mgmt_ip))
+    return replace(network, plans=plans, topology=topology, core=core)
+
+
 # --------------------------------------------------------------------------- the lab
 
 
@@ -198,6 +239,13 @@ class Lab:
 
     def unit_netns(self, unit_id: int) -> str:
         return f"{self.prefix}u{unit_id}"
+
+    def city_netns(self, index: int) -> str:
+        return f"{self.prefix}city{index}"
+
+    def lldpd_socket(self, name: str) -> Path:
+        """lldpd's control socket of switch `name` (or `city-<uplink>`), as started."""
+        return Path(self.state["public_dir"]) / name / "lldpd.sock"
 
     # ----------------------------------------------------------------- state
 
@@ -233,8 +281,13 @@ class Lab:
         log: Log = _quiet,
         ssh: bool = True,
         timeout: float = 60.0,
+        settle: float = SETTLE_TIMEOUT,
     ) -> dict[str, Any]:
-        """Bring the lab up for the core and `codes`; idempotent for the same selection."""
+        """Bring the lab up for the core and `codes`; idempotent for the same selection.
+
+        Returns once every agent answers SNMP *and* every link is settled (`wait_settled`), so
+        an audit run right after sees a healthy county; `settle` bounds that second wait.
+        """
         needs_root()
         t0 = time.monotonic()
         existing = self.load()
@@ -269,7 +322,7 @@ class Lab:
         }
         self.save()
         try:
-            self._up(network, codes, log, ssh, timeout, t0)
+            self._up(network, codes, log, ssh, timeout, settle, t0)
         except BaseException:
             log("lab up failed: removing what was created")
             with contextlib.suppress(Exception):
@@ -285,6 +338,7 @@ class Lab:
             self.mgmt_ns,
             self.core_ns,
             *(self.unit_netns(network.unit(c).unit_id) for c in codes),
+            *(self.city_netns(i) for i in range(len(network.core.city_uplinks))),
         ]
         taken = [n for n in wanted if ns.netns_exists(n)]
         if taken:
@@ -309,6 +363,7 @@ class Lab:
         log: Log,
         ssh: bool,
         timeout: float,
+        settle: float,
         t0: float,
     ) -> None:
         creds, generated = resolve_credentials(self.run_dir, network.topology.admin_user)
@@ -325,13 +380,18 @@ class Lab:
         if ssh:
             self._start_emulator(switches, creds, log, timeout)
         self.state["phase"] = "up"
-        self._wait_snmp(creds, timeout, log)
+        # the uplinks' ifOperStatus rides along with readiness: no second SNMP round after it
+        answers = self._wait_snmp(creds, timeout, log, self._oper_queries(self._settle_items()))
+        self.state["settle_seconds"] = self.wait_settled(
+            creds, min(settle, timeout), log, answers=answers
+        )
         self.state["ready_seconds"] = round(time.monotonic() - t0, 2)
         self.state["network_seconds"] = round(t_net - t0, 2)
         self.save()
         log(
             f"lab up: core + {len(codes)} units in {self.state['ready_seconds']:.1f} s "
-            f"(namespaces and links {self.state['network_seconds']:.1f} s)"
+            f"(namespaces and links {self.state['network_seconds']:.1f} s, "
+            f"links settled {self.state['settle_seconds']:.1f} s after SNMP)"
         )
         if generated:
             log("credentials generated (not shown); to use them:")
@@ -375,13 +435,29 @@ class Lab:
                 }
             )
         self.state["switches"] = switches
+        self.state["city"] = [
+            {
+                "name": up.name,
+                "peer": up.peer,
+                "port": up.port,
+                "circuit": up.circuit,
+                "netns": self.city_netns(i),
+                "core_if": city_ifname(i),
+                "local_ip": up.local_ip,
+                "peer_ip": up.peer_ip,
+                "prefixlen": up.prefixlen,
+                "speed_mbps": network.topology.grade.city_uplink_speed_mbps,
+            }
+            for i, up in enumerate(core.city_uplinks)
+        ]
         self.state["nms_ip"] = services.nms[0]
         self.state["contact"] = services.contact
         self.save()
         return switches
 
     def _build_network(self, network: Network, switches: list[dict[str, Any]], log: Log) -> None:
-        names = [self.mgmt_ns, *(s["netns"] for s in switches)]
+        cities = self.state["city"]
+        names = [self.mgmt_ns, *(s["netns"] for s in switches), *(c["netns"] for c in cities)]
         self.state["namespaces"] = names
         self.state["host_links"] = [self.host_link]
         self.save()  # recorded before creation: a crash from here on is cleaned by `down`
@@ -391,7 +467,14 @@ class Lab:
         for s in switches:
             root += ns.veth_commands("mgmt0", s["netns"], s["mgmt_peer"], self.mgmt_ns)
             if s["name"] != "core":
-                root += ns.veth_commands(s["core_if"], self.core_ns, "uplink", s["netns"])
+                root += ns.veth_commands(
+                    s["core_if"], self.core_ns, "uplink", s["netns"],
+                    index=CORE_PORT_INDEX + s["unit_id"],
+                )  # fmt: skip
+        for i, c in enumerate(cities):
+            root += ns.veth_commands(
+                c["core_if"], self.core_ns, CITY_IF, c["netns"], index=CITY_PORT_INDEX + i
+            )
         root += [
             f"addr add {self.state['nms_ip']}/{prefix} dev {self.host_link}",
             f"link set {self.host_link} up",
@@ -410,18 +493,60 @@ class Lab:
             ]
             if s["name"] == "core":
                 lines += [f"link set {o['core_if']} up" for o in switches[1:]]
+                for c in cities:
+                    lines += [
+                        f"addr add {c['local_ip']}/{c['prefixlen']} dev {c['core_if']}",
+                        f"link set {c['core_if']} up",
+                    ]
             else:
                 lines.append("link set uplink up")
             ns.ip_batch(lines, s["netns"])
+        for c in cities:
+            lines = [
+                "link set lo up",
+                f"addr add {c['peer_ip']}/{c['prefixlen']} dev {CITY_IF}",
+                f"link set {CITY_IF} up",
+            ]
+            ns.ip_batch(lines, c["netns"])
         for s in switches:
             s["ifindex"] = ns.ifindexes(s["netns"])
         self.save()
+        self._wait_oper_up(switches, cities)
         dev = ns.route_device(switches[0]["mgmt_ip"])
         if dev != self.host_link:
             raise LabError(f"management address {switches[0]['mgmt_ip']} routes via {dev}")
         log(
             f"namespaces: {len(names)}, management LAN on {self.host_link} ({self.state['nms_ip']})"
+            f", city uplinks: {len(cities)}"
         )
+
+    def _wait_oper_up(
+        self, switches: list[dict[str, Any]], cities: list[dict[str, Any]], timeout: float = 5.0
+    ) -> None:
+        """Wait until the kernel has every uplink oper up, before any agent starts.
+
+        Why: the kernel applies carrier changes through linkwatch, up to a second late, and an
+        snmpd started before that serves the link as down from its ifTable cache for seconds.
+        """
+        pending: dict[str, set[str]] = {
+            self.core_ns: {o["core_if"] for o in switches[1:]} | {c["core_if"] for c in cities}
+        }
+        pending.update({s["netns"]: {"uplink"} for s in switches[1:]})
+        pending.update({c["netns"]: {CITY_IF} for c in cities})
+        deadline = time.monotonic() + timeout
+        while True:
+            for name in list(pending):
+                up = {link["ifname"] for link in ns.links(name) if link.get("operstate") == "UP"}
+                pending[name] -= up
+                if not pending[name]:
+                    del pending[name]
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                name, ifnames = next(iter(pending.items()))
+                raise LabError(f"{name}: {', '.join(sorted(ifnames))} not oper up after "
+                               f"{timeout:.0f} s (kernel)")
+            time.sleep(0.05)
 
     def _write_agent_configs(
         self, network: Network, switches: list[dict[str, Any]], creds: LabCredentials
@@ -435,6 +560,10 @@ class Lab:
             if s["name"] == "core":
                 ports += [
                     Port(o["core_if"], o["core_port"], idx[o["core_if"]]) for o in switches[1:]
+                ]
+                ports += [
+                    Port(c["core_if"], c["port"], idx[c["core_if"]], speed_mbps=c["speed_mbps"])
+                    for c in self.state["city"]
                 ]
             else:
                 ports.append(Port("uplink", s["uplink_port"], idx["uplink"]))
@@ -475,12 +604,28 @@ class Lab:
             self._record(rec)
         self.save()
         self._wait_files([s.agentx_socket for s in specs], "snmpd", timeout)
+        sockets = [s.lldpd_socket for s in specs]
         for spec in specs:
             rec = spawn("lldpd", spec.name, lldpd_command(spec), spec.directory / "lldpd.log")
             self._record(rec)
+        for c in self.state["city"]:
+            sockets.append(self._start_city_lldpd(c))
         self.save()
-        self._wait_files([s.lldpd_socket for s in specs], "lldpd", timeout)
-        log(f"agents: {len(specs)} snmpd + {len(specs)} lldpd")
+        self._wait_files(sockets, "lldpd", timeout)
+        log(f"agents: {len(specs)} snmpd + {len(sockets)} lldpd ({len(self.state['city'])} city)")
+
+    def _start_city_lldpd(self, city: dict[str, Any]) -> Path:
+        """lldpd at the city end of an uplink, announcing the planned peer; its socket path."""
+        name = f"city-{city['name']}"
+        public = self.public_dir / name
+        public.mkdir(parents=True, exist_ok=True)
+        conf, sock = public / "lldpd.conf", self.lldpd_socket(name)
+        if len(str(sock)) > SOCKET_PATH_MAX:
+            raise LabError(f"socket path {sock} is longer than {SOCKET_PATH_MAX} characters")
+        atomic_write(conf, city_lldpd_config(city["peer"], city["peer_ip"]), 0o644)
+        argv = city_lldpd_command(city["netns"], CITY_IF, sock, conf)
+        self._record(spawn("lldpd", name, argv, self.run_dir / "sw" / name / "lldpd.log"))
+        return sock
 
     def _wait_files(self, paths: list[Path], what: str, timeout: float) -> None:
         """Wait until every path exists; fail early, naming the switch, if its daemon died."""
@@ -553,17 +698,152 @@ class Lab:
         self.state["ssh"] = True
         log(f"SSH emulator: {len(switches)} switches on port 22")
 
-    def _wait_snmp(self, creds: LabCredentials, timeout: float, log: Log) -> None:
-        """Ready means answering: every agent returns its sysName over SNMPv3 authPriv."""
+    def _wait_snmp(
+        self,
+        creds: LabCredentials,
+        timeout: float,
+        log: Log,
+        extra: dict[str, list[str]] | None = None,
+    ) -> dict[str, dict[str, str]]:
+        """Ready means answering: every agent returns its sysName over SNMPv3 authPriv.
+
+        `extra` OIDs per address are read in the same GET; every answer is returned.
+        """
         deadline = time.monotonic() + timeout
         pending = {s["mgmt_ip"]: s for s in self.state["switches"]}
+        got: dict[str, dict[str, str]] = {}
         while pending:
-            answers = snmp_get(creds, {ip: [SYS_NAME] for ip in pending})
+            queries = {ip: [SYS_NAME, *(extra or {}).get(ip, [])] for ip in pending}
+            answers = snmp_get(creds, queries)
+            got.update({ip: a for ip, a in answers.items() if a is not None})
             pending = {ip: s for ip, s in pending.items() if answers.get(ip) is None}
             if pending and time.monotonic() > deadline:
                 names = ", ".join(s["name"] for s in pending.values())
                 raise LabError(f"no SNMP answer after {timeout:.0f} s from: {names}")
         log(f"SNMP: all {len(self.state['switches'])} switches answer")
+        return got
+
+    def wait_settled(
+        self,
+        creds: LabCredentials,
+        timeout: float = SETTLE_TIMEOUT,
+        log: Log = _quiet,
+        codes: Sequence[str] | None = None,
+        answers: dict[str, dict[str, str]] | None = None,
+    ) -> float:
+        """Wait until the links look to SNMP and LLDP as the plan says; the seconds it took.
+
+        Why: `ip link set up` is applied by the kernel's linkwatch up to a second later, snmpd
+        caches its ifTable for a few seconds, and LLDP is learned one tx interval after lldpd
+        starts. Settled = every unit's uplink and its core port (and every city uplink) oper up
+        in SNMP, the core's lldpd lists every planned neighbour on its port, and every unit's
+        lldpd lists the core on its uplink: exactly what an audit checks. `codes` limits it to
+        those units (`heal`); items once settled are not polled again. `answers`: a fresh
+        SNMP reading (address -> OID -> value) to judge the first round's oper items by.
+        """
+        t0 = time.monotonic()
+        pending = self._settle_items(codes)
+        units = {key[1] for key in pending if key[0] == "lldp" and ":" not in key[1]}
+        cities = {key[1] for key in pending if key[1].startswith("city:")}
+        while True:
+            problems = self._unsettled(creds, pending, answers)
+            answers = None
+            pending = {k: v for k, v in pending.items() if k in problems}
+            if not pending:
+                seconds = round(time.monotonic() - t0, 2)
+                log(f"links: {len(units)} unit uplinks and {len(cities)} city uplinks up, "
+                    f"LLDP learned on both ends ({seconds:.1f} s)")
+                return seconds
+            if time.monotonic() - t0 > timeout:
+                shown = "; ".join(list(problems.values())[:4])
+                more = f" (and {len(problems) - 4} more)" if len(problems) > 4 else ""
+                raise LabError(f"links not settled after {timeout:.0f} s: {shown}{more}")
+            time.sleep(0.25)
+
+    def _settle_items(
+        self, codes: Sequence[str] | None = None
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """What must hold, keyed (kind, name): oper status per end, LLDP per end."""
+        core = self.state["switches"][0]
+        units = [s for s in self.state["switches"][1:] if codes is None or s["name"] in codes]
+        cities = self.state.get("city", []) if codes is None else []
+        items: dict[tuple[str, str], dict[str, Any]] = {}
+        for s in units:
+            items[("oper", s["name"])] = {
+                "ip": s["mgmt_ip"], "index": s["ifindex"]["uplink"],
+                "what": f"{s['name']}: {s['uplink_port']} not oper up on the unit",
+            }  # fmt: skip
+            items[("oper", f"core:{s['name']}")] = {
+                "ip": core["mgmt_ip"], "index": core["ifindex"][s["core_if"]],
+                "what": f"{s['name']}: {s['core_port']} not oper up on the core",
+            }  # fmt: skip
+            items[("lldp", f"core:{s['name']}")] = {
+                "switch": "core", "ifname": s["core_if"],
+                "want": (s["hostname"], s["uplink_port"]),
+                "what": f"{s['name']}: core {s['core_port']} has no LLDP neighbour "
+                        f"{s['hostname']} {s['uplink_port']}",
+            }  # fmt: skip
+            items[("lldp", s["name"])] = {
+                "switch": s["name"], "ifname": "uplink",
+                "want": (core["hostname"], s["core_port"]),
+                "what": f"{s['name']}: {s['uplink_port']} has no LLDP neighbour "
+                        f"{core['hostname']} {s['core_port']}",
+            }  # fmt: skip
+        for c in cities:
+            items[("oper", f"city:{c['name']}")] = {
+                "ip": core["mgmt_ip"], "index": core["ifindex"][c["core_if"]],
+                "what": f"city uplink {c['name']}: {c['port']} not oper up on the core",
+            }  # fmt: skip
+            items[("lldp", f"city:{c['name']}")] = {
+                "switch": "core", "ifname": c["core_if"], "want": (c["peer"], None),
+                "what": f"city uplink {c['name']}: core {c['port']} has no LLDP neighbour "
+                        f"{c['peer']}",
+            }  # fmt: skip
+        return items
+
+    @staticmethod
+    def _oper_queries(items: dict[tuple[str, str], dict[str, Any]]) -> dict[str, list[str]]:
+        """The ifOperStatus OIDs to GET per address for the `oper` items."""
+        queries: dict[str, list[str]] = {}
+        for key, item in items.items():
+            if key[0] == "oper":
+                queries.setdefault(item["ip"], []).append(f"{IF_OPER_STATUS}.{item['index']}")
+        return queries
+
+    def _unsettled(
+        self,
+        creds: LabCredentials,
+        items: dict[tuple[str, str], dict[str, Any]],
+        answers: dict[str, dict[str, str]] | None = None,
+    ) -> dict[tuple[str, str], str]:
+        """The items of `items` that do not hold yet, with what is wrong."""
+        problems: dict[tuple[str, str], str] = {}
+        queries = self._oper_queries(items)
+        if answers is None or any(ip not in answers for ip in queries):
+            answers = snmp_get(creds, queries) if queries else {}
+        for key, item in items.items():
+            if key[0] != "oper":
+                continue
+            answer = answers.get(item["ip"])
+            value = (answer or {}).get(f"{IF_OPER_STATUS}.{item['index']}")
+            if answer is None:
+                problems[key] = f"no SNMP answer from {item['ip']}"
+            elif value != "1":
+                problems[key] = item["what"]
+        switches = sorted({item["switch"] for key, item in items.items() if key[0] == "lldp"})
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            tables = dict(zip(switches, pool.map(self._lldp_of, switches), strict=True))
+        for key, item in items.items():
+            if key[0] != "lldp":
+                continue
+            seen = tables[item["switch"]].get(item["ifname"], [])
+            name, port = item["want"]
+            if not any(n == name and (port is None or p == port) for n, p in seen):
+                problems[key] = item["what"]
+        return problems
+
+    def _lldp_of(self, switch: str) -> dict[str, list[tuple[str, str]]]:
+        return lldp_table(self.lldpd_socket(switch))
 
     # ----------------------------------------------------------------- down
 
@@ -628,7 +908,9 @@ class Lab:
         """Take a unit's fiber down (or up) on the core side; wait until SNMP reports it.
 
         net-snmp caches the ifTable for a few seconds, so returning only once both ends show
-        the new ifOperStatus makes "the next SNMP read sees it" true for the caller.
+        the new ifOperStatus makes "the next SNMP read sees it" true for the caller. A heal also
+        waits for LLDP to be learned again on both ends, as `up` does, so an audit right after
+        finds the unit whole.
         """
         needs_root()
         s = self.switch(code)
@@ -644,6 +926,9 @@ class Lab:
         while True:
             answers = snmp_get(creds, queries)
             if all(a and all(int(v) == want for v in a.values()) for a in answers.values()):
+                if up:
+                    left = max(timeout - (time.monotonic() - t0), 1.0)
+                    self.wait_settled(creds, left, codes=[code])
                 return round(time.monotonic() - t0, 2)
             if time.monotonic() - t0 > timeout:
                 raise LabError(
@@ -694,6 +979,13 @@ class Lab:
                     "uplink": uplink,
                 }
             )
+        city = []
+        for c in self.state.get("city", []):
+            link = core_links.get(c["core_if"])
+            city.append({
+                "name": c["name"], "port": c["port"], "peer": c["peer"],
+                "link": "?" if link is None else ("down" if "UP" not in link["flags"] else "up"),
+            })  # fmt: skip
         return {
             "run_dir": str(self.run_dir),
             "phase": self.state.get("phase"),
@@ -707,6 +999,7 @@ class Lab:
             "pss_mib": round(pss_kib(pids) / 1024, 1),
             "ssh": bool(self.state.get("ssh")),
             "switches": rows,
+            "city_uplinks": city,
         }
 
 
@@ -719,6 +1012,34 @@ def _tail(path: str, lines: int = 2) -> str:
 
 
 # --------------------------------------------------------------------------- probes
+
+
+def lldp_table(socket_path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Local interface -> [(neighbour system name, port id)] from lldpd's control socket.
+
+    `-f json0` keeps one shape whatever the count (plain `json` turns one-element lists into
+    objects). An lldpd that does not answer yet reads as an empty table, never an error.
+    """
+    proc = subprocess.run(
+        ["lldpcli", "-u", str(socket_path), "show", "neighbors", "-f", "json0"],
+        capture_output=True, text=True, check=False, timeout=5,
+    )  # fmt: skip
+    if proc.returncode != 0 or not proc.stdout.strip():
+        return {}
+    try:
+        doc = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        return {}
+    table: dict[str, list[tuple[str, str]]] = {}
+    for block in doc.get("lldp", []):
+        for iface in block.get("interface", []):
+            chassis = iface.get("chassis", [])
+            names = [n.get("value", "") for c in chassis for n in c.get("name", [])]
+            ports = [i.get("value", "") for p in iface.get("port", []) for i in p.get("id", [])]
+            table.setdefault(iface.get("name", ""), []).append(
+                (names[0] if names else "", ports[0] if ports else "")
+            )
+    return table
 
 
 def snmp_get(
@@ -757,17 +1078,20 @@ async def _snmp_get(
 
     async def one(address: str, oids: list[str]) -> tuple[str, dict[str, str] | None]:
         target = await UdpTransportTarget.create((address, 161), timeout=timeout, retries=retries)
-        error, status, _index, binds = await get_cmd(
-            engine,
-            user,
-            target,
-            ContextData(),
-            *(ObjectType(ObjectIdentity(o)) for o in oids),
-            lookupMib=False,
-        )
-        if error or status:
-            return address, None
-        return address, {str(name): value.prettyPrint() for name, value in binds}
+        values: dict[str, str] = {}
+        for start in range(0, len(oids), SNMP_OIDS_PER_GET):  # the core: one OID per port
+            error, status, _index, binds = await get_cmd(
+                engine,
+                user,
+                target,
+                ContextData(),
+                *(ObjectType(ObjectIdentity(o)) for o in oids[start : start + SNMP_OIDS_PER_GET]),
+                lookupMib=False,
+            )
+            if error or status:
+                return address, None
+            values.update({str(name): value.prettyPrint() for name, value in binds})
+        return address, values
 
     try:
         results = await asyncio.gather(*(one(a, o) for a, o in queries.items()))

@@ -98,13 +98,22 @@ def link_exists(name: str, netns: str | None = None) -> bool:
     return subprocess.run(cmd, capture_output=True, check=False).returncode == 0
 
 
-def veth_commands(name: str, netns: str | None, peer: str, peer_netns: str | None) -> list[str]:
-    """Batch lines creating a veth pair with each end directly in its namespace."""
+def veth_commands(
+    name: str, netns: str | None, peer: str, peer_netns: str | None, index: int | None = None
+) -> list[str]:
+    """Batch lines creating a veth pair with each end directly in its namespace.
+
+    `index` fixes the ifindex of `name`. Why: the kernel treats a carrier change on a veth
+    whose ifindex equals its peer's (possible across namespaces) as non-urgent and applies it
+    up to a second late; distinct indexes make the link oper up at once.
+    """
     check_ifname(name)
     check_ifname(peer)
     line = f"link add name {name}"
     if netns:
         line += f" netns {netns}"
+    if index is not None:
+        line += f" index {index}"
     line += f" type veth peer name {peer}"
     if peer_netns:
         line += f" netns {peer_netns}"
