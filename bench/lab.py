@@ -47,6 +47,7 @@ def one_run(ssh: bool, prefix: str, block: str | None) -> dict[str, float]:
         t0 = time.monotonic()
         lab.up(network, codes, ssh=ssh)
         up_s = time.monotonic() - t0
+        settle_s = float(lab.state.get("settle_seconds", 0.0))
         time.sleep(2)  # let LLDP settle before measuring memory
         status = lab.status()
         assert status is not None
@@ -59,6 +60,7 @@ def one_run(ssh: bool, prefix: str, block: str | None) -> dict[str, float]:
     return {
         "switches": len(status["switches"]),
         "up_s": up_s,
+        "settle_s": settle_s,
         "down_s": down_s,
         "rss_mib": status["rss_mib"],
         "pss_mib": status["pss_mib"],
@@ -82,6 +84,7 @@ def main() -> int:
     runs = [one_run(not args.no_ssh, args.prefix, args.block) for _ in range(args.runs)]
     targets = {
         "up_s": ("lab up, whole county (s)", 60.0),
+        "settle_s": ("  of which links settling (s)", 20.0),
         "down_s": ("lab down (s)", 15.0),
         "pss_mib": ("memory, PSS sum (MiB)", 1536.0),
         "memavail_mib": ("memory, MemAvailable drop (MiB)", 1536.0),

@@ -4,6 +4,7 @@ Examples:
   shaoshan-net lab up                      # core + every unit
   shaoshan-net lab up --units 6            # core + the first 6 units by unit id
   shaoshan-net lab up --group township     # core + the townships
+  shaoshan-net lab up --settle 30          # wait up to 30 s for uplinks up + LLDP learned
   shaoshan-net lab status
   shaoshan-net lab break qingxi            # qingxi's fiber down on the core side
   shaoshan-net lab heal qingxi
@@ -99,7 +100,8 @@ def _status(lab: Lab, fmt: str) -> int:
         started = datetime.fromtimestamp(lab.state["started"]).strftime("%Y-%m-%d %H:%M:%S")
         print(
             f"lab {status['phase']} since {started} ({_duration(status['uptime_seconds'])}), "
-            f"ready in {status['ready_seconds']} s; run dir {status['run_dir']}\n"
+            f"ready in {status['ready_seconds']} s (links settled in "
+            f"{status['settle_seconds']} s); run dir {status['run_dir']}\n"
             f"namespaces {status['namespaces']}, processes {status['processes']} "
             f"({status['alive_started_processes']}/{status['started_processes']} started ones "
             f"alive), memory: RSS sum {status['rss_mib']} MiB, PSS sum {status['pss_mib']} MiB\n"

@@ -991,6 +991,7 @@ class Lab:
             "phase": self.state.get("phase"),
             "uptime_seconds": round(time.time() - self.state["started"], 1),
             "ready_seconds": self.state.get("ready_seconds"),
+            "settle_seconds": self.state.get("settle_seconds"),
             "namespaces": sum(ns.netns_exists(n) for n in self.state["namespaces"]),
             "processes": len(pids),
             "started_processes": len(procs),
