@@ -11,6 +11,10 @@ APT_PACKAGES := snmpd snmp lldpd chromium fonts-wqy-microhei iproute2 procps uti
 APT_BINARIES := /usr/sbin/snmpd /usr/bin/snmpget /usr/sbin/lldpd /usr/bin/chromium /usr/sbin/ip \
                 /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 
+# Here push and audit may only reach loopback and the lab's namespaces (shaoshan_net/safety.py);
+# on the real network, run shaoshan-net without it.
+export SHAOSHAN_LAB_ONLY := 1
+
 .PHONY: demo test install system-packages lint clean lab-down
 
 demo: install

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+
+# Tests may only ever reach loopback or the lab's own namespaces (see shaoshan_net/safety.py).
+os.environ["SHAOSHAN_LAB_ONLY"] = "1"
 
 pytest_plugins = [
     name

@@ -27,6 +27,7 @@ from shaoshan_net.audit.checks import (
 from shaoshan_net.credentials import SnmpCredentials
 from shaoshan_net.errors import InputError
 from shaoshan_net.model import Network
+from shaoshan_net.safety import check_targets
 from shaoshan_net.snmp import oids
 from shaoshan_net.snmp.poller import (
     DeviceData,
@@ -201,6 +202,7 @@ def run_audit(
     codes = [c for c in network.plans if c in set(codes)]  # model order
     jobs = [(where[CORE], core_spec(network, codes))]
     jobs += [(where[c], unit_spec(network, c)) for c in codes]
+    check_targets(target.host for target, _ in jobs)
     polled = poll_all(credentials, settings, jobs)
     devices = {d.target.name: d for d in polled}
     results, states, counters = evaluate(network, codes, devices, previous, include_core)
