@@ -143,6 +143,8 @@ def _walk_lines(nodes: list[Node], dialect: str, depth: int) -> Iterator[str]:
 
 def _vlan_key(line: str, dialect: str) -> tuple[str, frozenset[int], str] | None:
     """(prefix, vlans, mode) when `line` is a VLAN list; mode is "set", "add" or "remove"."""
+    if "vlan" not in line:  # every key names `vlan`: most lines stop here
+        return None
     for key in VLAN_LIST_KEYS[dialect]:
         if line == key or line.startswith(key + " "):
             rest = line[len(key) :].strip()
@@ -192,6 +194,9 @@ def parse(text: str, dialect: str) -> ConfigTree:
     # with one leading space after a `#`: indents count from the first line of each block.
     stack: list[tuple[int, list[Node]]] = [(-1, tree.children)]
     base: int | None = None
+    # (line, is a VLAN list) -> node, per sibling list (by id: the lists live as long as the
+    # tree), so a repeated line merges in O(1) instead of a scan of its siblings
+    index: dict[int, dict[tuple[str, bool], Node]] = {}
     for raw in text.replace("\r", "").split("\n"):
         stripped = raw.strip()
         if raw.startswith(separator):
@@ -206,18 +211,27 @@ def parse(text: str, dialect: str) -> ConfigTree:
         while stack[-1][0] >= indent:
             stack.pop()
         siblings = stack[-1][1]
+        seen = index.setdefault(id(siblings), {})
         line = " ".join(stripped.split())
         vk = _vlan_key(line, dialect)
         if vk is not None:
             key, vlans, mode = vk
-            existing = next((n for n in siblings if n.line == key and n.vlans is not None), None)
+            existing = seen.get((key, True))
             if mode == "remove":
                 if existing is not None and existing.vlans is not None:
                     existing.vlans = existing.vlans - vlans
                 continue
-            node = _add(siblings, Node(key, vlans=vlans))
+            if existing is not None and existing.vlans is not None:
+                existing.vlans = existing.vlans | vlans  # a wrapped list continues
+                node = existing
+            else:
+                node = seen[(key, True)] = Node(key, vlans=vlans)
+                siblings.append(node)
         else:
-            node = _add(siblings, Node(line))
+            node = seen.get((line, False))  # a repeated section: its lines merge
+            if node is None:
+                node = seen[(line, False)] = Node(line)
+                siblings.append(node)
         stack.append((indent, node.children))
     tree.children = _expand_vlan_headers(tree.children, dialect)
     return tree
