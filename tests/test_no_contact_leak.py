@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,9 +21,9 @@ import yaml
 
 from shaoshan_net.cli import COMMANDS
 from shaoshan_net.survey import FIELD_BY_KEY
+from tests.fixtures.model import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("config.yaml", "topology.yaml", "costs.yaml", "inventory")
 # Need root, namespaces or live devices: not run here (their output is covered by their tests).
 NEEDS_LAB = {"lab", "push"}
 # Arguments per subcommand: the default output plus every format that lists units. A command
@@ -95,14 +94,7 @@ def cases() -> list[tuple[str, list[str]]]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("project")
-    for name in PROJECT_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, root / name)
-        else:
-            shutil.copy2(src, root / name)
-    return root
+    return copy_project(tmp_path_factory.mktemp("project"))
 
 
 @pytest.fixture(scope="module")
