@@ -21,6 +21,7 @@ from nornir.core.task import Result, Task
 from shaoshan_net.audit.checks import CORE, Counters, core_checks, unit_checks, unit_state
 from shaoshan_net.audit.runner import core_spec, unit_spec
 from shaoshan_net.model import Network
+from shaoshan_net.safety import check_targets
 from shaoshan_net.snmp.poller import DeviceData, PollerThread, Target
 
 
@@ -35,6 +36,7 @@ def snmp_poll(task: Task, poller: PollerThread, port: int = 161,
     name = task.host.name
     spec = core_spec(network, list(network.plans)) if name == CORE else unit_spec(network, name)
     target = (targets or {}).get(name) or _target(task, port)
+    check_targets([target.host])
     data = poller.poll(target, spec)
     return Result(host=task.host, result=data, failed=data.status != "ok")
 
