@@ -223,3 +223,39 @@ def test_lab_only_refuses_real_management_addresses_before_any_connection(
     with pytest.raises(ShaoshanError, match="is not a lab address"):
         push(nr, intended, root, commit=False, limits=LIMITS)
     assert not (root / "backups").exists()
+
+
+@pytest.mark.parametrize("platform", PLATFORM_NAMES)
+def test_a_committed_push_is_saved_to_the_startup_config(
+    tmp_path: Path, root: Path, platform: str
+) -> None:
+    name = first_unit_of(root, platform)
+    with emulate(tmp_path, root, [name]) as emu:
+        startup = emu.state_dir / f"{name}.startup.cfg"
+        nr = lab_nornir(root, emu)
+        intended = intended_configs(nr, [name])
+        outcome = push(nr, intended, root, commit=True, limits=LIMITS)[0]
+        assert outcome.status == "changed", str(outcome)
+        hostname = switch_table(root, [name])[name][1]
+        assert startup.exists() and hostname in startup.read_text(encoding="utf-8")
+        saves = PLATFORMS[platform].save_commands
+        assert all(cmd in emu.command_log(name) for cmd in saves)
+
+
+def test_no_unit_change_is_applied_before_the_core_push_ends(tmp_path: Path, root: Path) -> None:
+    name = first_unit_of(root, "huawei_vrp")
+    enter = PLATFORMS["huawei_vrp"].config_enter
+    seen_at_core_end: list[list[str]] = []
+    with emulate(tmp_path, root, ["core", name]) as emu:
+        nr = lab_nornir(root, emu)
+        intended = intended_configs(nr, ["core", name])
+
+        def done(outcome: Any) -> None:
+            if outcome.host == "core":
+                seen_at_core_end.append(emu.command_log(name))
+
+        outcomes = push(nr, intended, root, commit=True, limits=LIMITS, on_done=done)
+    assert [o.status for o in outcomes] == ["changed", "changed"], [str(o) for o in outcomes]
+    unit_log = seen_at_core_end[0]
+    assert "display current-configuration" in unit_log  # the unit was read meanwhile
+    assert enter not in unit_log  # but nothing was applied to it before the core ended

@@ -93,6 +93,12 @@ def push(
 ) -> list[Any]:
     """Push `intended` (host -> rendered text) to those hosts, core first; the outcomes in order.
 
+    Core first means: no unit's change is applied before the core's push has ended (applied,
+    verified and saved, or rolled back). Reading and planning the units does not wait: they
+    start at once, alongside the core, so a run with nothing to change on the units does not
+    pay for the core's (long) read first. The core runs in a thread of its own, so units
+    waiting for it can never hold every worker while it waits for one.
+
     Usable from a runbook or a test that built its own Nornir (e.g. pointing at emulators).
     With SHAOSHAN_LAB_ONLY=1 a target outside the lab raises `ShaoshanError` before any
     connection (`shaoshan_net.safety`).
@@ -107,11 +113,14 @@ def push(
     limits = limits or Limits()
     outcomes: dict[str, Any] = {}
     lock = threading.Lock()
+    core_done = threading.Event()
 
     def task(t: Any) -> Any:
+        is_core = t.host.name == "core"
         try:
             result = t.run(push_config, intended=intended[t.host.name], root=root,
-                           dry_run=not commit, save=save, limits=limits)
+                           dry_run=not commit, save=save, limits=limits,
+                           before_apply=None if is_core else core_done.wait)
         except NornirSubTaskError as exc:  # a failed host: its Outcome says why
             result = exc.result
         outcome = result[0].result
@@ -121,14 +130,31 @@ def push(
                 on_done(outcome)
         return outcome
 
-    waves = [[n for n in intended if n == "core"], [n for n in intended if n != "core"]]
-    for wave in waves:
-        if not wave:
-            continue
-        chosen = set(wave)
-        nr.filter(filter_func=lambda h, c=chosen: h.name in c).run(
+    def run_wave(names: list[str]) -> None:
+        chosen = set(names)
+        nr.filter(filter_func=lambda h: h.name in chosen).run(
             task=task, name="push", on_failed=True, raise_on_error=False
         )
+
+    def run_core() -> None:
+        try:
+            run_wave(["core"])
+        finally:
+            core_done.set()  # also when the core's task crashed: the units must not hang
+
+    core = None
+    if "core" in intended:
+        core = threading.Thread(target=run_core, name="push-core", daemon=True)
+        core.start()
+    else:
+        core_done.set()
+    units = [n for n in intended if n != "core"]
+    try:
+        if units:
+            run_wave(units)
+    finally:
+        if core is not None:
+            core.join()
     for name in intended:  # a host whose task crashed before returning still gets an outcome
         outcomes.setdefault(name, Outcome(name, "failed", error="push task did not finish"))
     return [outcomes[name] for name in intended]

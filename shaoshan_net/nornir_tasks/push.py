@@ -37,6 +37,7 @@ import re
 import select
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -625,8 +626,14 @@ def push_config(
     dry_run: bool | None = None,
     save: bool = True,
     limits: Limits | None = None,
+    before_apply: Callable[[], object] | None = None,
 ) -> Result:
-    """One host's whole push; the result is an `Outcome` (failed only for a failed host)."""
+    """One host's whole push; the result is an `Outcome` (failed only for a failed host).
+
+    `before_apply` is called once changes are planned and about to be applied (commit only):
+    the push command makes units wait there for the core. The session is closed while it
+    waits, so the wait counts against no wall-clock limit; apply logs in again.
+    """
     limits = limits or Limits()
     dry = task.is_dry_run(dry_run)
     out = Outcome(task.host.name)
@@ -642,6 +649,9 @@ def push_config(
         elif dry:
             out.status = "planned"
         else:
+            if before_apply is not None:
+                close_session(task)
+                before_apply()
             try:
                 task.run(apply_changes, changes=changes, dry_run=False, limits=limits)
                 task.run(verify_config, intended=intended, limits=limits)
