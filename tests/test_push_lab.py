@@ -19,14 +19,8 @@ from shaoshan_net.lab.lab import Lab, relocate_management
 from shaoshan_net.loader import load_network
 from shaoshan_net.model import Network
 from shaoshan_net.render import render_core, render_unit
-from tests.fixtures.lab import (
-    PRIVATE_BLOCK,
-    PRIVATE_PREFIX,
-    ROOT,
-    copy_project,
-    require_root,
-    small_lab_units,
-)
+from tests.fixtures.lab import PRIVATE_BLOCK, PRIVATE_PREFIX, ROOT, require_root, small_lab_units
+from tests.fixtures.model import copy_project
 
 pytestmark = pytest.mark.lab
 PLATFORM_NAMES = ("huawei_vrp", "cisco_ios", "h3c_comware")
