@@ -310,6 +310,18 @@ def _vrp_comware(dev: Device, sections: list[Section], comware: bool) -> None:
             dev.default_routes.append((no, m.group(1), m.group(2)))
         elif m := re.fullmatch(r"ip vpn-instance (\S+)", head):
             dev.vrfs.add(m.group(1))
+    if comware:
+        # Comware 7 defaults, which its display never prints: telnet server and HTTPS are off
+        # unless `telnet server enable` / `ip https enable` stand (HTTP is on by default and
+        # is still required as `undo ip http enable`).
+        dev.telnet_off = not dev.telnet_on
+        if not any(_line_text(sections, no) == "ip https enable" for no in dev.http_on):
+            dev.http_off.add("https")
+
+
+def _line_text(sections: list[Section], no: int) -> str | None:
+    """The top-level command on line `no`."""
+    return next((sec.head.text for sec in sections if sec.head.no == no), None)
 
 
 def _key_in_clear(line: str, value: str, comware: bool) -> bool:

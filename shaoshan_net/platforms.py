@@ -192,7 +192,15 @@ H3C_COMWARE = PlatformSpec(
     save_commands=("save force",),
     show_running="display current-configuration",
     undo="undo",
-    error_pattern=r"^\s*%",
+    # Comware 7 prints syntax errors with `%` (`% Unrecognized command found at '^' position.`)
+    # but semantic refusals as a bare sentence (`VLAN 10 does not exist.`, `The default VLAN
+    # can't be deleted.`, `Please set the link type of the port to trunk first.`): both must
+    # fail the host. Warnings it prints on success (`stp edged-port`: "... Please use it
+    # carefully.") match neither.
+    error_pattern=(
+        r"^\s*%|^\s*(?:Error|Failed)\b|\b(?:does not|doesn't) exist\b"
+        r"|\bcan(?:not|'t) be\b|^\s*Please .+ first\b"
+    ),
     separator="#",
     indent=" ",
     vlan_separator=" ",

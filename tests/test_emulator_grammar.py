@@ -258,3 +258,97 @@ def test_factory_default_has_hostname_and_vlan_1_only() -> None:
     assert " sysname SW1" in text
     assert "vlan 1\r\n" in text
     assert text.endswith("return")
+
+
+# --- what each device hides as default (templates render the canonical running config) -----
+
+
+def test_comware_hides_the_default_access_link_type() -> None:
+    s = session("h3c_comware")
+    assert run(s, "vlan 10", "interface GigabitEthernet1/0/1", "port link-type access",
+               "port access vlan 10") == []
+    text = running(s)
+    assert "port access vlan 10" in text and "port link-type" not in text
+
+
+def test_comware_refuses_to_delete_vlan_1_and_prints_it() -> None:
+    s = session("h3c_comware")
+    [refused] = run(s, "undo vlan 1")
+    assert "The default VLAN can't be deleted." in refused
+    assert "\r\nvlan 1\r\n" in running(s)
+
+
+def test_comware_telnet_and_https_off_are_not_printed() -> None:
+    s = session("h3c_comware")
+    assert run(s, "telnet server enable", "ip https enable") == []
+    assert " telnet server enable\r\n" in running(s) and " ip https enable\r\n" in running(s)
+    assert run(s, "undo telnet server enable", "undo ip https enable") == []
+    assert "telnet" not in running(s) and "https" not in running(s)
+
+
+def test_comware_http_on_is_the_default_and_only_its_undo_is_printed() -> None:
+    s = session("h3c_comware")
+    assert run(s, "undo ip http enable") == []
+    assert " undo ip http enable\r\n" in running(s)
+    assert run(s, "ip http enable") == []
+    assert "ip http" not in running(s)
+
+
+def test_comware_vty_authentication_mode_undo_takes_no_argument() -> None:
+    s = session("h3c_comware")
+    assert run(s, "line vty 0 63", "authentication-mode scheme") == []
+    [refused] = run(s, "undo authentication-mode scheme")
+    assert "Too many parameters" in refused
+    assert run(s, "undo authentication-mode") == []
+    assert "authentication-mode" not in running(s)
+
+
+def test_comware_prints_a_local_user_as_the_device_does() -> None:
+    s = session("h3c_comware")
+    assert run(s, "local-user ops class manage", "password simple Abcdefgh1",
+               "authorization-attribute user-role network-admin") == []
+    text = running(s)
+    assert " password hash $h$6$" in text and "Abcdefgh1" not in text
+    assert " authorization-attribute user-role network-operator\r\n" in text
+
+
+def test_comware_snmp_user_keys_are_printed_as_cipher() -> None:
+    s = session("h3c_comware")
+    assert run(s, "snmp-agent usm-user v3 nms NMS simple authentication-mode sha Key-12345678"
+               " privacy-mode aes128 Key-87654321 acl 2001") == []
+    assert " snmp-agent usm-user v3 nms NMS cipher authentication-mode sha $h$6$" in running(s)
+
+
+@pytest.mark.parametrize(
+    ("platform", "port", "routed", "lines"),
+    [
+        ("h3c_comware", "GigabitEthernet1/0/48", "port link-mode route",
+         ["ip address 10.166.0.1 30"]),
+        ("cisco_ios", "GigabitEthernet1/0/48", "no switchport",
+         ["ip address 10.166.0.1 255.255.255.252"]),
+        ("huawei_vrp", "GigabitEthernet0/0/48", "undo portswitch",
+         ["ip address 10.166.0.1 30"]),
+    ],
+)
+def test_a_switch_port_becomes_a_routed_port(
+    platform: str, port: str, routed: str, lines: list[str]
+) -> None:
+    s = session(platform)
+    assert run(s, f"interface {port}", routed, *lines) == []
+    text = running(s)
+    assert f"{port}\r\n {routed}\r\n ip address 10.166.0.1 255.255.255.252" in text
+
+
+def test_ios_switchport_is_the_default_and_not_printed() -> None:
+    s = session("cisco_ios")
+    assert run(s, "ip routing", "interface GigabitEthernet1/0/48", "no switchport",
+               "switchport") == []
+    text = running(s)
+    assert "ip routing\r\n" in text and "switchport" not in text
+
+
+def test_vrp_vty_authentication_mode_can_be_undone() -> None:
+    s = session("huawei_vrp")
+    assert run(s, "user-interface vty 0 4", "authentication-mode aaa",
+               "undo authentication-mode") == []
+    assert "authentication-mode" not in running(s)

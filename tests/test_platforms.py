@@ -61,6 +61,39 @@ def test_error_pattern_matches_the_vendors_rejection(
     assert not pattern.search(accepted)
 
 
+@pytest.mark.parametrize("name", list(PLATFORMS))
+def test_every_emulator_refusal_matches_the_error_pattern(name: str) -> None:
+    """A line the lab emulator refuses (syntax or semantics) must fail the host on push."""
+    from shaoshan_net.lab.emulator.dialects import DIALECTS
+
+    pattern = re.compile(PLATFORMS[name].error_pattern, re.M)
+    errors = DIALECTS[name].errors
+    refusals = ("unrecognized", "wrong", "incomplete", "too_many", "ambiguous", "not_trunk",
+                "not_access", "no_vlan", "no_vrf", "vlan1", "renew")
+    for kind in refusals:
+        if kind in errors:
+            text = errors[kind].format(vid=10, vrf="PUBLIC", line="x", ifname="Gi1/0/1")
+            assert pattern.search(text), (kind, text)
+
+
+@pytest.mark.parametrize("name", list(PLATFORMS))
+def test_emulator_success_texts_do_not_match_the_error_pattern(name: str) -> None:
+    from shaoshan_net.lab.emulator.dialects import DIALECTS
+
+    pattern = re.compile(PLATFORMS[name].error_pattern, re.M)
+    errors = DIALECTS[name].errors
+    for kind in ("enter_config", "save_done"):
+        assert not pattern.search(errors[kind]), (kind, errors[kind])
+
+
+def test_comware_semantic_refusal_without_percent_is_an_error() -> None:
+    pattern = re.compile(PLATFORMS["h3c_comware"].error_pattern, re.M)
+    assert pattern.search("VLAN 10 does not exist.")
+    assert not pattern.search("Edge port should only be connected to terminal. It will cause "
+                              "temporary loops if port GigabitEthernet1/0/1 is connected to "
+                              "bridges. Please use it carefully.")
+
+
 def test_netmiko_device_types_and_napalm_drivers() -> None:
     assert {n: (p.netmiko_device_type, p.napalm_driver) for n, p in PLATFORMS.items()} == {
         "huawei_vrp": ("huawei", None),

@@ -10,6 +10,23 @@ Syntax choices (documented, the emulator accepts these):
 - ACL: `acl basic 2000` (Comware 7); `acl number 2000` is accepted and shown as `acl basic 2000`.
 - `info-center loghost [vpn-instance V] IP`, `ntp-service unicast-server IP [vpn-instance V]`.
 - Global lines are shown indented by one space, as Comware's display does.
+
+What the display hides or rewrites (Comware 7 defaults, so a template must not render them):
+- telnet server is off by default: only `telnet server enable` is ever printed; HTTP is on by
+  default (only `undo ip http enable` is printed), HTTPS off (only `ip https enable`).
+- An access port is the default link type: `port link-type access` is never printed.
+- `vlan 1` always exists and is printed; `undo vlan 1` is refused.
+- `port link-mode bridge|route` is printed on a physical port once set; `route` opens the
+  layer-3 interface view.
+- A new local user gets `authorization-attribute user-role network-operator`; `password
+  simple X` is printed as `password hash $h$6$...`, an SNMPv3 user's `simple` keys as `cipher`.
+- VTY lines: `authentication-mode {none|password|scheme}`, restored by `undo authentication-mode`
+  (no argument: `undo authentication-mode scheme` is "Too many parameters").
+
+Errors: syntax errors are `% Unrecognized/Wrong parameter/Incomplete/Too many parameters/
+Ambiguous command found at '^' position.`; semantic refusals carry no `%` (e.g. `VLAN 10 does
+not exist.`, `Please set the link type of the port to trunk first.`), which is why
+`platforms.H3C_COMWARE.error_pattern` matches both kinds.
 """
 
 from __future__ import annotations
@@ -63,6 +80,7 @@ SYSTEM: list[Cmd] = [
         "luser-manage-{u}",
         header="local-user {u} class manage",
         undo="local-user <u:name:1-55> [class manage]",
+        creates=("authorization-attribute user-role network-operator",),
     ),
     Enter(
         "acl {basic|number} <n:int:2000-2999>",
@@ -94,10 +112,12 @@ SYSTEM: list[Cmd] = [
     Line("ssh server enable", undo="="),
     Line("ssh server acl <a:int:2000-3999>", key=3, undo="ssh server acl"),
     Line("telnet server enable", undo="="),
-    Line("ip http enable", replaces=("undo ip http enable",)),
-    Line("undo ip http enable", replaces=("ip http enable",)),
-    Line("ip https enable", replaces=("undo ip https enable",)),
-    Line("undo ip https enable", replaces=("ip https enable",)),
+    # HTTP is on by default (only `undo ip http enable` is printed); HTTPS is off by default
+    # (only `ip https enable` is printed); telnet is off by default (only `telnet server
+    # enable` is printed).
+    Op("ip http enable", "default", replaces=("undo ip http enable",), default=True),
+    Line("undo ip http enable"),
+    Line("ip https enable", undo="="),
     Line("password-control enable", undo="="),
     Line(
         "password-control login-attempt <n:int:2-10> exceed {lock|unlock|lock-time <t:int:1-360>}",
@@ -197,7 +217,8 @@ L2IF: list[Cmd] = [
     Line("port-security max-mac-count <n:int:1-1024>", key=2, undo="port-security max-mac-count"),
     Line("port-security port-mode {autolearn|secure|userlogin|userlogin-secure|mac-authentication"
          "|mac-else-userlogin-secure}", key=2, undo="port-security port-mode"),
-    Line("port link-mode bridge", key=2, undo="port link-mode"),
+    Op("port link-mode bridge", "l2_mode", replaces=("port link-mode",)),
+    Op("port link-mode route", "l3_mode", replaces=("port link-mode",)),
     Line("{multicast-suppression|unicast-suppression} {<pct:int:1-100>|pps <pps:int:0-1488100>"
          "|kbps <kbps:int:0-1000000>}", key=1,
          undo="{multicast-suppression|unicast-suppression}"),
@@ -217,6 +238,8 @@ L2IF: list[Cmd] = [
 L3IF: list[Cmd] = [
     Line("description <t:text:1-255>", key=1, undo="description"),
     Line("shutdown", undo="="),
+    Op("port link-mode bridge", "l2_mode", replaces=("port link-mode",)),
+    Op("port link-mode route", "l3_mode", replaces=("port link-mode",)),
     Line("ip address <ip:ip> <mask:netmask>", key=2, undo="ip address [<ip:ip> <mask:netmask>]"),
     Op(
         "ip binding vpn-instance <vrf:name>",
@@ -234,7 +257,7 @@ VLAN = [
 ]
 
 LINE = [
-    Line("authentication-mode {scheme|password|none}", key=1),
+    Line("authentication-mode {scheme|password|none}", key=1, undo="authentication-mode"),
     Line("protocol inbound {ssh|telnet|all}", key=2, undo="protocol inbound"),
     Line("idle-timeout <m:int:0-35791> [<s:int:0-59>]", key=1, undo="idle-timeout"),
     Line("acl <n:int:2000-3999> inbound", replaces=("acl",), undo="acl <n:int:2000-3999> inbound"),
@@ -394,4 +417,8 @@ COMWARE = Dialect(
     cipher_prefix="$h$6$",
     default_link_type="access",
     replay_skip=r"^(version |return$)",
+    shown_as=(
+        (r"^password simple ", "password hash "),
+        (r"^(snmp-agent usm-user v3 \S+ \S+) simple ", r"\1 cipher "),
+    ),
 )

@@ -210,17 +210,27 @@ class Session:
         if cmd.act == "set":
             assert sec is not None
             key = " ".join(m.canonical.split()[: cmd.key]) if cmd.key else m.canonical
-            sec.set_line(key, m.canonical, cmd.replaces)
+            sec.set_line(key, self._shown(m.canonical), cmd.replaces)
             return ""
         if cmd.act == "enter":
             return self._enter(cmd, m)
         return getattr(self, f"op_{cmd.act[3:]}")(m)  # type: ignore[no-any-return]
+
+    def _shown(self, line: str) -> str:
+        """The stored form of a typed line (the dialect's `shown_as` rewrites)."""
+        for rx, repl in self.d.shown_as:
+            line = re.sub(rx, repl, line)
+        return line
 
     def _enter(self, cmd: Cmd, m: Match, section: Section | None = None) -> str:
         header = cmd.header.format(line=m.canonical, **m.values) if cmd.header else m.canonical
         view = cmd.view or ""
         parent = self.frames[-1].section
         assert parent is not None
+        if section is None and header not in parent.sections and cmd.creates:
+            new = parent.section(header)
+            for line in cmd.creates:
+                new.set_line(line, line)
         sec = section if section is not None else parent.section(header)
         if view == "interface":
             view = sec.attrs.get("view") or self.d.iftype_of(m.values["ifname"]).view
@@ -346,10 +356,13 @@ class Session:
         return ""
 
     def op_l3_mode(self, m: Match) -> str:
-        """VRP `undo portswitch`: a switch port becomes a routed port (layer-3 view)."""
+        """A switch port becomes a routed port (layer-3 view): VRP `undo portswitch`, Comware
+        `port link-mode route`, IOS `no switchport`."""
         return self._port_mode(m, "l3if")
 
     def op_l2_mode(self, m: Match) -> str:
+        """Back to a switch port: VRP `portswitch`, Comware `port link-mode bridge`, IOS
+        `switchport` (shown only where the dialect's command is not marked `default`)."""
         return self._port_mode(m, "l2if")
 
     def _port_mode(self, m: Match, view: str) -> str:
@@ -357,12 +370,23 @@ class Session:
         assert f.section is not None
         if self.d.iftype_of(f.section.header.split(None, 1)[1]).view != "l2if":
             raise CliError(self.d.errors["unrecognized"])
-        f.section.lines.pop("undo portswitch", None)
+        cmd: Cmd = m.pattern.cmd
+        for prefix in cmd.replaces:
+            f.section.remove(prefix)
         f.section.attrs.pop("view", None)
         if view == "l3if":
-            f.section.set_line("undo portswitch", "undo portswitch")
             f.section.attrs["view"] = view
+        if m.pattern.negated or not cmd.default:
+            f.section.set_line(m.canonical, m.canonical)
         f.view = view
+        return ""
+
+    def op_default(self, m: Match) -> str:
+        """A command that restores the default: drops its opposites, prints nothing later."""
+        sec = self.frames[-1].section
+        assert sec is not None
+        for prefix in m.pattern.cmd.replaces:
+            sec.remove(prefix)
         return ""
 
     def op_undo_link_type(self, m: Match) -> str:

@@ -38,6 +38,12 @@ class Cmd:
     label: str = ""
     header: str | None = None
     needs: str | None = None  # precondition name checked by the engine (e.g. "trunk")
+    # The command restores the device default, which the device does not print: `replaces`
+    # lines are dropped and nothing is stored (Comware `ip http enable`, IOS `switchport`).
+    default: bool = False
+    # Lines a new section gets on creation, as the device adds them (Comware local users get
+    # the network-operator role).
+    creates: tuple[str, ...] = ()
 
 
 def Line(syntax: str, key: int | None = None, undo: str | None = None, **kw: object) -> Cmd:
@@ -89,6 +95,9 @@ class Dialect:
     cipher_prefix: str
     default_link_type: str = ""
     replay_skip: str = r"^$"
+    # (regex, replacement) applied to a stored line: the form the device prints for what was
+    # typed (Comware shows `password simple X` as `password hash $h$6$...`).
+    shown_as: tuple[tuple[str, str], ...] = ()
     patterns: dict[str, list[Pattern]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -74,6 +74,7 @@ CONFIG: list[Cmd] = [
         needs="vrf_exists",
     ),
     Line("ip default-gateway <gw:ip>", key=2, undo="ip default-gateway"),
+    Line("ip routing", undo="="),
     Line("ip ssh version {1|2}", key=3, undo="ip ssh version"),
     Line("ip ssh time-out <t:int:1-120>", key=3, undo="ip ssh time-out"),
     Line("ip ssh authentication-retries <n:int:0-5>", key=3, undo="ip ssh authentication-retries"),
@@ -189,9 +190,16 @@ CONFIG: list[Cmd] = [
     *EXIT,
 ]
 
+# `no switchport` makes a routed port (printed); `switchport` is the default (not printed).
+PORT_MODE: list[Cmd] = [
+    Op("switchport", "l2_mode", replaces=("no switchport",), default=True, undo="switchport",
+       undo_op="l3_mode"),
+]
+
 L2IF: list[Cmd] = [
     Line("description <t:text:1-200>", key=1, undo="description"),
     Line("shutdown", undo="="),
+    *PORT_MODE,
     Op(
         "switchport mode {access|trunk}",
         "link_type",
@@ -249,6 +257,7 @@ L2IF: list[Cmd] = [
 L3IF: list[Cmd] = [
     Line("description <t:text:1-200>", key=1, undo="description"),
     Line("shutdown", undo="="),
+    *PORT_MODE,
     Line("ip address <ip:ip> <mask:mask>", key=2, undo="ip address <ip:ip> <mask:mask>",
          replaces=("no ip address",)),
     Line("no ip address", replaces=("ip address",)),

@@ -243,7 +243,8 @@ L3IF: list[Cmd] = [
     Line("description <t:text:1-242>", key=1, undo="description"),
     Line("shutdown", undo="="),
     Line("ip address <ip:ip> <mask:netmask>", key=2, undo="ip address [<ip:ip> <mask:netmask>]"),
-    Op("portswitch", "l2_mode"),
+    Op("portswitch", "l2_mode", replaces=("undo portswitch",), default=True),
+    Op("undo portswitch", "l3_mode"),
     Op(
         "ip binding vpn-instance <vrf:name>",
         "vrf_bind",
@@ -260,7 +261,7 @@ VLAN = [
 ]
 
 UI = [
-    Line("authentication-mode {aaa|password|none}", key=1),
+    Line("authentication-mode {aaa|password|none}", key=1, undo="authentication-mode"),
     Line("protocol inbound {ssh|telnet|all}", key=2, undo="protocol inbound"),
     Line("idle-timeout <m:int:0-35791> [<s:int:0-59>]", key=1, undo="idle-timeout"),
     Line(
