@@ -352,3 +352,25 @@ def test_vrp_vty_authentication_mode_can_be_undone() -> None:
     assert run(s, "user-interface vty 0 4", "authentication-mode aaa",
                "undo authentication-mode") == []
     assert "authentication-mode" not in running(s)
+
+
+def test_ios_no_takes_the_whole_command_too() -> None:
+    s = session("cisco_ios")
+    assert run(s, "interface GigabitEthernet1/0/1", "storm-control broadcast level 5.00",
+               "no storm-control broadcast level 5.00") == []
+    assert "storm-control" not in running(s)
+
+
+def test_vrp_undo_takes_only_the_declared_form() -> None:
+    s = session("huawei_vrp")
+    assert run(s, "interface GigabitEthernet0/0/1", "port-security max-mac-num 4") == []
+    [refused] = run(s, "undo port-security max-mac-num 4")
+    assert "Too many parameters" in refused
+    assert run(s, "undo port-security max-mac-num") == []
+
+
+def test_comware_undo_port_link_mode_restores_a_bridge_port() -> None:
+    s = session("h3c_comware")
+    assert run(s, "interface GigabitEthernet1/0/48", "port link-mode route",
+               "undo port link-mode", "port link-type trunk") == []
+    assert "link-mode" not in running(s)

@@ -217,7 +217,8 @@ L2IF: list[Cmd] = [
     Line("port-security max-mac-count <n:int:1-1024>", key=2, undo="port-security max-mac-count"),
     Line("port-security port-mode {autolearn|secure|userlogin|userlogin-secure|mac-authentication"
          "|mac-else-userlogin-secure}", key=2, undo="port-security port-mode"),
-    Op("port link-mode bridge", "l2_mode", replaces=("port link-mode",)),
+    Op("port link-mode bridge", "l2_mode", replaces=("port link-mode",), undo="port link-mode",
+       undo_op="l2_mode"),
     Op("port link-mode route", "l3_mode", replaces=("port link-mode",)),
     Line("{multicast-suppression|unicast-suppression} {<pct:int:1-100>|pps <pps:int:0-1488100>"
          "|kbps <kbps:int:0-1000000>}", key=1,
@@ -238,13 +239,14 @@ L2IF: list[Cmd] = [
 L3IF: list[Cmd] = [
     Line("description <t:text:1-255>", key=1, undo="description"),
     Line("shutdown", undo="="),
-    Op("port link-mode bridge", "l2_mode", replaces=("port link-mode",)),
+    Op("port link-mode bridge", "l2_mode", replaces=("port link-mode",), undo="port link-mode",
+       undo_op="l2_mode"),
     Op("port link-mode route", "l3_mode", replaces=("port link-mode",)),
     Line("ip address <ip:ip> <mask:netmask>", key=2, undo="ip address [<ip:ip> <mask:netmask>]"),
     Op(
         "ip binding vpn-instance <vrf:name>",
         "vrf_bind",
-        undo="ip binding vpn-instance <vrf:name>",
+        undo="ip binding vpn-instance [<vrf:name>]",
         needs="vrf_exists",
     ),
     *EXIT,

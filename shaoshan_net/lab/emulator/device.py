@@ -376,7 +376,9 @@ class Session:
         f.section.attrs.pop("view", None)
         if view == "l3if":
             f.section.attrs["view"] = view
-        if m.pattern.negated or not cmd.default:
+        restored = cmd.default and not m.pattern.negated  # `switchport`, `portswitch`
+        undone = m.pattern.negated and view == "l2if"  # Comware `undo port link-mode`
+        if not (restored or undone):
             f.section.set_line(m.canonical, m.canonical)
         f.view = view
         return ""

@@ -98,6 +98,10 @@ class Dialect:
     # (regex, replacement) applied to a stored line: the form the device prints for what was
     # typed (Comware shows `password simple X` as `password hash $h$6$...`).
     shown_as: tuple[tuple[str, str], ...] = ()
+    # IOS takes `no` in front of the whole command as well as its short undo form
+    # (`no storm-control broadcast level 5.00` = `no storm-control broadcast`); VRP and Comware
+    # accept only the declared undo syntax.
+    undo_full: bool = False
     patterns: dict[str, list[Pattern]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -113,6 +117,9 @@ class Dialect:
             if c.undo is not None:
                 undo = c.syntax if c.undo == "=" else c.undo
                 out += [Pattern(tuple(e), c, negated=True) for e in expand(f"{self.neg} {undo}")]
+                if self.undo_full and c.act == "set" and c.undo != "=":
+                    out += [Pattern(tuple(e), c, negated=True)
+                            for e in expand(f"{self.neg} {c.syntax}")]
         return out
 
     def cipher(self, secret: str) -> str:

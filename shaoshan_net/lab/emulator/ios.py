@@ -178,9 +178,10 @@ CONFIG: list[Cmd] = [
     ),
     Line("ip dhcp snooping", undo="="),
     Line("ip dhcp snooping vlan <vids:vlancsv>", key=4, undo="ip dhcp snooping vlan"),
-    Line(
-        "no ip dhcp snooping information option", replaces=("ip dhcp snooping information option",)
-    ),
+    # option 82 insertion is on by default: only its `no` form is printed
+    Line("no ip dhcp snooping information option"),
+    Op("ip dhcp snooping information option", "default",
+       replaces=("no ip dhcp snooping information option",), default=True),
     Line("lldp run", undo="="),
     Line("vtp mode {transparent|server|client|off}", key=2, undo="vtp mode"),
     Line("errdisable recovery cause <c:name>", undo="errdisable recovery cause <c:name>"),
@@ -421,6 +422,7 @@ IOS = Dialect(
     version_text=VERSION,
     cipher_prefix="$9$",
     default_link_type="",
+    undo_full=True,
     replay_skip=r"^(Building configuration|Current configuration|version |end$"
     r"|exit-address-family)",
 )
