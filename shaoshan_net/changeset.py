@@ -26,26 +26,27 @@ from shaoshan_net.config_tree import (
     vlan_chunks,
 )
 from shaoshan_net.errors import InputError
-from shaoshan_net.platforms import PLACEHOLDERS
+from shaoshan_net.platforms import PLACEHOLDERS, PLATFORMS
 
 Kind = Literal["add", "undo"]
 
 PLACEHOLDER = re.compile(r"%([A-Z][A-Z0-9_]*)%")
 
 # Settings that hold one value: a new value replaces the old one, no undo needed; their undo
-# takes the bare prefix (`undo description`, not `undo description To core`).
+# takes the bare prefix (`undo description`, not `undo description To core`). Other lines whose
+# undo takes only leading words are declared per platform (`PlatformSpec.undo_forms`).
+# Not here: VRP `ip binding vpn-instance` (its undo needs the VRF name).
 SINGLE_VALUED: dict[str, tuple[str, ...]] = {
     "huawei_vrp": (
         "sysname", "description", "port link-type", "port default vlan", "port trunk pvid vlan",
         "clock timezone", "snmp-agent sys-info contact", "snmp-agent sys-info location",
-        "idle-timeout", "ip binding vpn-instance", "stp mode", "header login",
-        "protocol inbound", "authentication-mode",
+        "idle-timeout", "stp mode", "header login", "protocol inbound", "authentication-mode",
     ),
     "h3c_comware": (
         "sysname", "description", "port link-type", "port access vlan", "port trunk pvid vlan",
         "clock timezone", "snmp-agent sys-info contact", "snmp-agent sys-info location",
         "idle-timeout", "ip binding vpn-instance", "stp mode", "header login",
-        "protocol inbound",
+        "protocol inbound", "authentication-mode",
     ),
     "cisco_ios": (
         "hostname", "description", "switchport mode", "switchport access vlan",
@@ -60,7 +61,7 @@ SINGLE_VALUED: dict[str, tuple[str, ...]] = {
 _REMOVABLE = re.compile(
     r"^(interface (Vlanif|Vlan-interface|Vlan|LoopBack|Loopback|Eth-Trunk|Bridge-Aggregation|"
     r"Port-channel|Tunnel)\S*|vlan \d+|ip vpn-instance \S+|vrf definition \S+|ip vrf \S+|"
-    r"acl .*|ip access-list .*|route-map .*|ip prefix-list .*)$"
+    r"acl .*|ip access-list .*|route-map .*|ip prefix-list .*|local-user \S+ class \S+)$"
 )
 # Top-level lines and sections that create (or delete) VLANs: created before anything uses them.
 _VLAN_LINE = re.compile(r"^(?:(?:undo|no) )?vlan (?:batch |\d+$)")
@@ -83,7 +84,7 @@ def undo_command(line: str, dialect: str) -> str:
     if line.startswith(word + " "):
         return line[len(word) + 1 :]
     key = _single_key(line, dialect)
-    return f"{word} {key or line}"
+    return f"{word} {key or PLATFORMS[dialect].undo_form(line)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,8 @@ class Change:
     command: str
     kind: Kind
     enters: bool = False  # the command opens a section (a new interface, VLAN, VRF ...)
+    # re-sends a kept line that an earlier short undo removed: must stay after that undo
+    after_undo: bool = False
 
 
 @dataclass(slots=True)
@@ -229,10 +232,16 @@ class _Planner:
             ):
                 continue  # replaced by the new value
             undo += self.remove_node(path, node)
+        undo = self._dedupe(undo)
+        removed = [p for p in self._removed_prefixes(path, undo) if p]
         add: list[Change] = []
         for node in want:
             old = have_by.get(_key(node, d))
-            if old is None:
+            if old is not None and self._collateral(node, removed):
+                # a kept line that a short undo removes too (VRP `undo snmp-agent usm-user v3
+                # U` drops every line of the user): sent again after it
+                add.append(Change(path, node.line, "add", after_undo=True))
+            elif old is None:
                 add += self._link_type_bridge(path, node, have)
                 add += self.add_node(path, node)
             elif node.vlans is not None:
@@ -240,7 +249,46 @@ class _Planner:
             elif node.children or old.children:
                 add += self.section((*path, node.line), node.children, old.children)
         # undo first: VRP/Comware refuse a new link type while the old trunk list stands
-        return undo + add
+        return undo + self._after_undo(path, undo, add)
+
+    @staticmethod
+    def _dedupe(undo: list[Change]) -> list[Change]:
+        """One `undo ssh user U` for the user's two lines: the device may refuse the second."""
+        seen: set[tuple[tuple[str, ...], str]] = set()
+        out: list[Change] = []
+        for ch in undo:
+            if (ch.path, ch.command) not in seen:
+                seen.add((ch.path, ch.command))
+                out.append(ch)
+        return out
+
+    def _removed_prefixes(self, path: tuple[str, ...], undo: list[Change]) -> list[list[str]]:
+        """What each undo of this section removes on the device: lines starting with its words."""
+        return [
+            ch.command.split()[1:] for ch in undo
+            if ch.path == path and ch.command.startswith(self.word + " ")
+        ]
+
+    def _after_undo(
+        self, path: tuple[str, ...], undo: list[Change], add: list[Change]
+    ) -> list[Change]:
+        """Additions an undo would also remove (`group NEW` after `undo snmp-agent usm-user v3
+        u`) are marked to stay after it, also where the top level sorts undos last."""
+        prefixes = [p for p in self._removed_prefixes(path, undo) if p]
+        out = []
+        for ch in add:
+            words = ch.command.split()
+            if ch.path == path and any(words[: len(p)] == p for p in prefixes):
+                ch = Change(ch.path, ch.command, ch.kind, ch.enters, after_undo=True)
+            out.append(ch)
+        return out
+
+    @staticmethod
+    def _collateral(node: Node, removed: list[list[str]]) -> bool:
+        words = node.line.split()
+        return not node.children and node.vlans is None and any(
+            words[: len(p)] == p for p in removed
+        )
 
     def _link_type_bridge(
         self, path: tuple[str, ...], node: Node, have: list[Node]
@@ -261,7 +309,7 @@ class _Planner:
                 return 0 if _VLAN_LINE.match(ch.path[0]) else 1
             if _VLAN_LINE.match(ch.command):
                 return 0 if ch.kind == "add" else 3
-            return 2 if ch.kind == "undo" else 1
+            return 2 if ch.kind == "undo" or ch.after_undo else 1
 
         return sorted(changes, key=rank)  # stable: order inside a rank is kept
 

@@ -88,6 +88,32 @@ def _parse_dash(text: str) -> set[int]:
 
 
 @dataclass(frozen=True, slots=True)
+class UndoForm:
+    """How the vendor's undo of a line starting with `prefix` is spelt.
+
+    `prefix`: leading words of the line (`*` = any one word). `keep`: how many leading words the
+    undo keeps, or a regex matched at the line's start whose groups (those that matched) the
+    undo keeps, concatenated: VRP `undo snmp-agent group v3 NMS privacy` for
+    `snmp-agent group v3 NMS privacy acl 2001`.
+    """
+
+    prefix: str
+    keep: int | str
+
+    def applies(self, words: list[str]) -> bool:
+        pre = self.prefix.split()
+        return len(words) >= len(pre) and all(
+            p in ("*", w) for p, w in zip(pre, words[: len(pre)], strict=True)
+        )
+
+    def form(self, line: str) -> str:
+        if isinstance(self.keep, int):
+            return " ".join(line.split()[: self.keep])
+        m = re.match(self.keep, line)
+        return "".join(g for g in m.groups() if g) if m else line
+
+
+@dataclass(frozen=True, slots=True)
 class PlatformSpec:
     """What the toolkit must know about one vendor OS.
 
@@ -122,6 +148,9 @@ class PlatformSpec:
     secret_patterns: tuple[str, ...] = field(default=())
     # Prompt-ish lines a device prints in `show_running` output before the config itself.
     preamble_patterns: tuple[str, ...] = field(default=())
+    # Lines whose undo takes only leading words (first match wins); a line matching none is
+    # undone whole (`undo` + the line). IOS takes `no` + the whole command everywhere.
+    undo_forms: tuple[UndoForm, ...] = field(default=())
 
     def format_vlans(self, vlans: Iterable[int]) -> str:
         """A VLAN set in the device's own list syntax (sorted, runs collapsed)."""
@@ -148,10 +177,40 @@ class PlatformSpec:
         """Interface name of a VLAN's layer-3 interface: `Vlanif99` on VRP."""
         return f"{self.svi_prefix}{vlan}"
 
+    def undo_form(self, line: str) -> str:
+        """What follows `undo`/`no` to remove `line` (its leading words where the vendor says so).
+
+        >>> PLATFORMS["huawei_vrp"].undo_form("port-security max-mac-num 4")
+        'port-security max-mac-num'
+        >>> PLATFORMS["h3c_comware"].undo_form("snmp-agent usm-user v3 nms NMS simple "
+        ...                                    "authentication-mode sha X")
+        'snmp-agent usm-user v3 nms NMS'
+        """
+        words = line.split()
+        for form in self.undo_forms:
+            if form.applies(words):
+                return form.form(line)
+        return line
+
     def negate(self, line: str) -> str:
         """`port trunk allow-pass vlan 10` -> `undo port trunk allow-pass vlan 10`."""
         return f"{self.undo} {line.strip()}"
 
+
+# Undo forms shared by VRP and Comware (the line's leading words; first match wins).
+_ROUTE_STATIC = UndoForm(
+    "ip route-static", r"(ip route-static(?: vpn-instance \S+)? \S+ \S+)( \d+\.\d+\.\d+\.\d+)?"
+)
+_VRP_COMWARE_UNDO = (
+    _ROUTE_STATIC,
+    UndoForm("info-center loghost source", 3),
+    UndoForm("speed", 1),
+    UndoForm("duplex", 1),
+    UndoForm("name", 1),  # VLAN name
+    UndoForm("screen-length", 1),
+    UndoForm("rule", 2),  # ACL rule by id
+    UndoForm("broadcast-suppression", 1),
+)
 
 HUAWEI_VRP = PlatformSpec(
     name="huawei_vrp",
@@ -180,6 +239,37 @@ HUAWEI_VRP = PlatformSpec(
         r"\bcommunity (?:read|write)(?: cipher)? (\S+)",
     ),
     preamble_patterns=(r"^!Software Version", r"^!Last configuration was"),
+    undo_forms=(
+        *_VRP_COMWARE_UNDO,
+        UndoForm("port-security max-mac-num", 2),
+        UndoForm("port-security protect-action", 2),
+        UndoForm("storm-control", 2),  # broadcast | multicast | unknown-unicast | action
+        UndoForm("storm-suppression", 2),
+        UndoForm("stp edged-port", 2),
+        UndoForm("stp bpdu-filter", 2),
+        UndoForm("lldp admin-status", 2),
+        UndoForm("eth-trunk", 1),
+        UndoForm("user privilege level", 2),
+        UndoForm("local-aaa-user wrong-password", 2),
+        UndoForm("local-user * password", 3),
+        UndoForm("local-user * privilege level", 4),
+        UndoForm("local-user * service-type", 3),
+        UndoForm("local-user * state", 3),
+        UndoForm("ssh user", 3),
+        UndoForm("ssh server-source", 2),
+        UndoForm("snmp-agent usm-user v3", 4),  # removes the user (all its lines)
+        UndoForm(
+            "snmp-agent group v3",
+            r"(snmp-agent group v3 \S+)( (?:authentication|privacy|noauthentication))?",
+        ),
+        UndoForm("snmp-agent target-host trap address udp-domain", 6),
+        UndoForm("snmp-agent acl", 2),
+        UndoForm("info-center loghost", r"(info-center loghost \S+(?: vpn-instance \S+)?)"),
+        UndoForm("ntp-service unicast-server", 3),
+        UndoForm("ntp-service source-interface", 2),
+        UndoForm("dhcp snooping enable", 3),
+        UndoForm("user-interface maximum-vty", 2),
+    ),
 )
 
 H3C_COMWARE = PlatformSpec(
@@ -217,6 +307,32 @@ H3C_COMWARE = PlatformSpec(
         r"\bcommunity (?:read|write)(?: (?:simple|cipher))? (\S+)",
     ),
     preamble_patterns=(r"^ ?version \d",),
+    undo_forms=(
+        *_VRP_COMWARE_UNDO,
+        UndoForm("password", 1),  # local user's password
+        UndoForm("password-control login-attempt", 2),
+        UndoForm("port link-mode", 2),
+        UndoForm("multicast-suppression", 1),
+        UndoForm("unicast-suppression", 1),
+        UndoForm("storm-constrain", 2),  # broadcast | multicast | unicast | control
+        UndoForm("port-security intrusion-mode", 2),
+        UndoForm("port-security max-mac-count", 2),
+        UndoForm("port-security port-mode", 2),
+        UndoForm("port link-aggregation group", 3),
+        UndoForm("ssh server acl", 3),
+        UndoForm("clock protocol", 2),
+        UndoForm("snmp-agent usm-user v3", 5),  # user and group, no keys
+        UndoForm("snmp-agent group v3", r"(snmp-agent group v3 \S+)( (?:authentication|privacy))?"),
+        UndoForm(
+            "snmp-agent target-host trap address udp-domain",
+            r"(snmp-agent target-host trap address udp-domain \S+)"
+            r"(?:.*?( params securityname \S+))?",
+        ),
+        UndoForm("info-center loghost", r"(info-center loghost(?: vpn-instance \S+)? \S+)"),
+        UndoForm(
+            "ntp-service unicast-server", r"(ntp-service unicast-server \S+(?: vpn-instance \S+)?)"
+        ),
+    ),
 )
 
 CISCO_IOS = PlatformSpec(

@@ -185,3 +185,64 @@ def test_display_marks_additions_and_undos() -> None:
 
 def test_empty_physical_interface_is_never_undone() -> None:
     assert cmds("", "interface GigabitEthernet0/0/1\n") == []
+
+
+def test_undo_keeps_only_the_leading_words_the_vendor_takes() -> None:
+    have = "interface G1\n port-security max-mac-num 4\n"
+    assert cmds("interface G1\n", have) == [
+        "interface G1", "undo port-security max-mac-num", "quit",
+    ]
+
+
+def test_undo_form_by_regex_keeps_the_security_level_and_drops_the_acl() -> None:
+    assert undo_command("snmp-agent group v3 NMS privacy acl 2001", "huawei_vrp") == (
+        "undo snmp-agent group v3 NMS privacy"
+    )
+
+
+def test_comware_trap_host_undo_keeps_the_security_name_not_the_version() -> None:
+    line = (
+        "snmp-agent target-host trap address udp-domain 10.1.1.1 params securityname u v3 privacy"
+    )
+    assert undo_command(line, "h3c_comware") == (
+        "undo snmp-agent target-host trap address udp-domain 10.1.1.1 params securityname u"
+    )
+
+
+def test_undo_form_wildcard_matches_any_user_name() -> None:
+    assert undo_command("local-user ops privilege level 15", "huawei_vrp") == (
+        "undo local-user ops privilege level"
+    )
+
+
+def test_two_lines_with_the_same_short_undo_send_it_once() -> None:
+    have = "ssh user a authentication-type password\nssh user a service-type stelnet\n"
+    assert cmds("", have) == ["undo ssh user a"]
+
+
+def test_kept_line_removed_by_a_short_undo_is_sent_again() -> None:
+    have = (
+        "snmp-agent usm-user v3 u group OLD\n"
+        "snmp-agent usm-user v3 u authentication-mode sha cipher X\n"
+    )
+    want = (
+        "snmp-agent usm-user v3 u group NEW\n"
+        "snmp-agent usm-user v3 u authentication-mode sha cipher X\n"
+    )
+    assert cmds(want, have) == [
+        "undo snmp-agent usm-user v3 u",
+        "snmp-agent usm-user v3 u group NEW",
+        "snmp-agent usm-user v3 u authentication-mode sha cipher X",
+    ]
+
+
+def test_vrp_vpn_binding_is_undone_with_its_vrf_name() -> None:
+    have = "interface Vlanif10\n ip binding vpn-instance PUBLIC\n"
+    assert cmds("interface Vlanif10\n", have)[1] == "undo ip binding vpn-instance PUBLIC"
+
+
+def test_comware_authentication_mode_is_replaced_and_undone_bare() -> None:
+    have = "line vty 0 63\n authentication-mode scheme\n"
+    assert cmds("line vty 0 63\n", have, "h3c_comware")[1] == "undo authentication-mode"
+    want = "line vty 0 63\n authentication-mode password\n"
+    assert cmds(want, have, "h3c_comware")[1:] == ["authentication-mode password", "quit"]

@@ -81,3 +81,47 @@ def test_core_is_accepted_and_reads_back_as_rendered(network: Network, platform:
     refused, left = _push_in_process(platform, text)
     assert refused == []
     assert left == []
+
+
+def _configure(session: Session, platform: str, commands: list[str]) -> list[str]:
+    """Send `commands` in configuration mode; the refused ones with the device's answer."""
+    spec = PLATFORMS[platform]
+    refused: list[str] = []
+    session.execute(spec.config_enter)
+    for command in commands:
+        reply = session.execute(command)
+        if reply.error:
+            refused.append(f"{command!r}: {reply.text.strip().splitlines()[-1]}")
+    session.execute(spec.config_leave)
+    return refused
+
+
+def _rollback_to_factory(platform: str, text: str) -> tuple[list[str], str, str]:
+    """Push `text` to a new switch, then plan and send the way back to its factory config:
+    (refused rollback lines, factory config, config after the rollback)."""
+    spec = PLATFORMS[platform]
+    session = Session(Switch("sw", "H", DIALECTS[platform], None))
+    factory = session.execute(spec.show_running).text
+    want = parse(fill_names(text, ENV), platform)
+    push = substitute_secrets(plan(want, parse(factory, platform)).commands(), ENV)
+    assert _configure(session, platform, push) == []
+    pushed = parse(session.execute(spec.show_running).text, platform)
+    back = plan(parse(factory, platform), pushed).commands()
+    refused = _configure(session, platform, back)
+    return refused, factory, session.execute(spec.show_running).text
+
+
+@pytest.mark.parametrize("platform", list(PLATFORMS))
+def test_rollback_of_a_whole_config_is_accepted_and_restores_the_factory_config(
+    network: Network, platform: str
+) -> None:
+    # Undo forms (PlatformSpec.undo_forms) must be what the device takes: the vendor's undo
+    # of `port-security max-mac-num 4` is `undo port-security max-mac-num`, nothing more.
+    for code in [None, *_one_unit_per_category(network)]:
+        _, text = _on(network, platform, code)
+        refused, factory, after = _rollback_to_factory(platform, text)
+        assert refused == [], (code, refused)
+        # Equal but for physical ports the push entered: a device lists every port, configured
+        # or not, and the emulator shows a port once entered (empty stanzas, no difference).
+        left = plan(parse(factory, platform), parse(after, platform))
+        assert left.display() == [], code

@@ -372,6 +372,7 @@ def _render(d: Dialect, cfg: Config) -> str:
 COMWARE = Dialect(
     name="h3c_comware",
     neg="undo",
+    factory=("line vty 0 63",),
     root_view="system",
     login_view="user",
     views={

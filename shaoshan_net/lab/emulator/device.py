@@ -55,6 +55,8 @@ class Switch:
         if path is not None and path.exists():
             self.running = self.replay(path.read_text(encoding="utf-8"), hostname)
             self.startup = self.running.clone()
+        elif dialect.factory:
+            self.running = self.replay("\n".join(dialect.factory), hostname)
 
     @property
     def startup_path(self) -> Path | None:

@@ -102,6 +102,9 @@ class Dialect:
     # (`no storm-control broadcast level 5.00` = `no storm-control broadcast`); VRP and Comware
     # accept only the declared undo syntax.
     undo_full: bool = False
+    # Sections a factory-new switch already has and always prints (IOS `line vty 0 4`, VRP
+    # `aaa`): a rollback that empties them leaves them, so the factory state has them too.
+    factory: tuple[str, ...] = ()
     patterns: dict[str, list[Pattern]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -114,9 +114,10 @@ CONFIG: list[Cmd] = [
         key=3,
         undo="service timestamps {log|debug}",
     ),
-    Line("ip http server", replaces=("no ip http server",)),
+    # The positive forms are defaults a factory switch does not print here (see vrp.py).
+    Op("ip http server", "default", replaces=("no ip http server",), default=True),
     Line("no ip http server", replaces=("ip http server",)),
-    Line("ip http secure-server", replaces=("no ip http secure-server",)),
+    Op("ip http secure-server", "default", replaces=("no ip http secure-server",), default=True),
     Line("no ip http secure-server", replaces=("ip http secure-server",)),
     Line(
         "snmp-server group <g:name:1-32> v3 {auth|noauth|priv} [read <r:name>] [write <w:name>]"
@@ -377,6 +378,7 @@ def _prompt(host: str, view: str, label: str) -> str:
 IOS = Dialect(
     name="cisco_ios",
     neg="no",
+    factory=("line con 0", "line vty 0 4", "line vty 5 15"),
     root_view="config",
     login_view="exec",
     views={

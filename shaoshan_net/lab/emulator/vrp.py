@@ -84,11 +84,16 @@ SYSTEM: list[Cmd] = [
     Line("dhcp snooping enable [vlan <vids:vlans>]", key=2, undo="dhcp snooping enable"),
     Line("lldp enable", undo="="),
     Line("stelnet server enable", undo="="),
-    Line("telnet server enable", replaces=("undo telnet server enable",)),
+    # The positive forms are the defaults a factory switch does not print (as Comware's
+    # `ip http enable`): after `undo X` then `X` the device prints what it printed new.
+    Op("telnet server enable", "default", replaces=("undo telnet server enable",), default=True),
     Line("undo telnet server enable", replaces=("telnet server enable",)),
-    Line("http server enable", replaces=("undo http server enable",)),
+    Op("http server enable", "default", replaces=("undo http server enable",), default=True),
     Line("undo http server enable", replaces=("http server enable",)),
-    Line("http secure-server enable", replaces=("undo http secure-server enable",)),
+    Op(
+        "http secure-server enable", "default", replaces=("undo http secure-server enable",),
+        default=True,
+    ),
     Line("undo http secure-server enable", replaces=("http secure-server enable",)),
     Line(
         "ssh user <u:name> authentication-type {password|rsa|all}", key=4, undo="ssh user <u:name>"
@@ -388,6 +393,7 @@ def _render(d: Dialect, cfg: Config) -> str:
 VRP = Dialect(
     name="huawei_vrp",
     neg="undo",
+    factory=("aaa", "user-interface con 0", "user-interface vty 0 4"),
     root_view="system",
     login_view="user",
     views={
