@@ -52,9 +52,10 @@ def lab_push(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabPush]:
         lab.up(network, codes, ssh=True, timeout=60)
         if not lab.state.get("ssh"):
             pytest.skip("the lab came up without SSH emulators")
-        for key in ("SHAOSHAN_SSH_USER", "SHAOSHAN_SSH_PASSWORD", "SHAOSHAN_SSH_KEY_FILE"):
-            patch.delenv(key, raising=False)
-        patch.setenv("SHAOSHAN_ENV_FILE", lab.state["credentials_file"])
+        if lab.state.get("credentials_file"):  # else the lab took them from the environment
+            for key in ("SHAOSHAN_SSH_USER", "SHAOSHAN_SSH_PASSWORD", "SHAOSHAN_SSH_KEY_FILE"):
+                patch.delenv(key, raising=False)
+            patch.setenv("SHAOSHAN_ENV_FILE", lab.state["credentials_file"])
         patch.setenv("SHAOSHAN_LAB_ONLY", "1")
         addresses = {s["name"]: s["mgmt_ip"] for s in lab.state["switches"]}
         names = ["core", *codes]
