@@ -35,7 +35,7 @@ def main() -> int:
         result = results[name][0]
         state = result.audit["state"] if hasattr(result, "audit") else "error"
         failing = [c for c in (result.result or []) if c.status == "fail"]
-        bad += state != "ok"
+        bad += state in ("fail", "unreachable", "auth")  # "unknown": a check could not be made
         reasons = "; ".join(f"{c.check}: {c.reason}" for c in failing)
         print(f"{name:<14} {state:<11} {reasons}")
     return 1 if bad else 0
