@@ -3,7 +3,10 @@
 Each switch gets its own listening socket, created inside the switch's network namespace when
 the spec names one (setns in the main thread, bind+listen, setns back), then handed to asyncssh.
 The host key is parsed once for all switches. Faults are read from `STATE/NAME.faults.json` at
-each login and each command, so tests can flip them while a session is open.
+each login and each command (re-parsed only when the file changes: a stat, not a read, per
+line), so tests can flip them while a session is open. The echo and answers to one received
+chunk go out as one SSH packet, not one per character (the per-character writes were two
+thirds of the emulator's CPU and most of the client's).
 """
 
 from __future__ import annotations
@@ -41,9 +44,20 @@ class EmulatedSwitch:
         self.switch.enable_secret = spec.enable_secret
         self.faults_path = state_dir / f"{spec.name}.faults.json"
         self.log_path = state_dir / f"{spec.name}.commands.log"
+        self._faults_seen: tuple[int, int, int] | None = None
+        self._faults: dict[str, Any] = {}
 
     def faults(self) -> dict[str, Any]:
-        """Current faults; a missing or unreadable file means none."""
+        """Current faults; a missing or unreadable file means none. Parsed again only when the
+        file's inode, mtime or size changed (tests replace it atomically)."""
+        try:
+            st = os.stat(self.faults_path)
+        except FileNotFoundError:
+            self._faults_seen, self._faults = None, {}
+            return {}
+        seen = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if seen == self._faults_seen:
+            return self._faults
         try:
             data = json.loads(self.faults_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -51,11 +65,31 @@ class EmulatedSwitch:
         except (OSError, ValueError) as err:
             print(f"emulator: {self.faults_path}: ignored: {err}", file=sys.stderr)
             return {}
-        return data if isinstance(data, dict) else {}
+        self._faults_seen, self._faults = seen, data if isinstance(data, dict) else {}
+        return self._faults
 
-    def log(self, line: str) -> None:
-        with open(self.log_path, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
+
+class CommandLog:
+    """A session's handle on its switch's command log: opened once, flushed per line, opened
+    again when a test removed the file (`clear_commands`) while the session was open."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file: Any = None
+
+    def write(self, line: str) -> None:
+        if self.file is not None and os.fstat(self.file.fileno()).st_nlink == 0:
+            self.close()
+        if self.file is None:
+            self.file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open
+        self.file.write(line + "\n")
+        self.file.flush()
+
+    def close(self) -> None:
+        if self.file is not None:
+            with contextlib.suppress(OSError):
+                self.file.close()
+            self.file = None
 
 
 class CliSession(asyncssh.SSHServerSession):  # type: ignore[misc]
@@ -72,6 +106,8 @@ class CliSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         self.closed = False
         self.dialog: Any = None
         self.hide_next = False
+        self.log = CommandLog(emu.log_path)
+        self.pending: list[str] | None = None  # output held while one chunk is processed
 
     def connection_made(self, chan: Any) -> None:
         self.chan = chan
@@ -89,8 +125,16 @@ class CliSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         self.write("\r\n" + self.cli.prompt())
 
     def write(self, text: str) -> None:
-        if not self.closed and not self._gone():
+        if self.pending is not None:
+            self.pending.append(text)
+        elif not self.closed and not self._gone():
             self.chan.write(text)
+
+    def flush(self) -> None:
+        """Send what one chunk produced as one write (one SSH packet, not one per echo)."""
+        out, self.pending = self.pending, None
+        if out:
+            self.write("".join(out))
 
     def _gone(self) -> bool:
         """The client hung up (data may still be delivered after its TCP close)."""
@@ -98,6 +142,13 @@ class CliSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         return transport is None or transport.is_closing()
 
     def data_received(self, data: str, datatype: Any) -> None:
+        self.pending = []
+        try:
+            self._receive(data)
+        finally:
+            self.flush()
+
+    def _receive(self, data: str) -> None:
         for ch in data:
             if self.hung or self.closed:
                 return
@@ -138,6 +189,7 @@ class CliSession(asyncssh.SSHServerSession):  # type: ignore[misc]
             faults = emu.faults()
             hang, drop = faults.get("hang_after"), faults.get("drop_after")
             if isinstance(drop, int) and self.count > drop:
+                self.flush()  # what the device answered before it dropped the session
                 self.closed = True
                 self.chan.get_connection().close()
                 return
@@ -146,21 +198,22 @@ class CliSession(asyncssh.SSHServerSession):  # type: ignore[misc]
                 return
             reject = faults.get("reject") or []
             if self.dialog is None and any(_search(rx, line) for rx in reject):
-                emu.log(line.strip())
+                self.log.write(line.strip())
                 self.write("\r\n" + self.cli.reject_text(line) + "\r\n" + self.cli.prompt())
                 return
         self.write("\r\n")
         if self.dialog is not None:
             dialog, self.dialog = self.dialog, None
             reply: Reply = dialog(line)
-            emu.log("******" if hidden else line.strip())
+            self.log.write("******" if hidden else line.strip())
         else:
             reply = self.cli.execute(line)
             if reply.logged:
-                emu.log(reply.logged)
+                self.log.write(reply.logged)
         if reply.text:
             self.write(reply.text + ("\r\n" if reply.prompt else ""))
         if reply.close:  # logging out closes the connection, as the devices do
+            self.flush()
             self.closed = True
             if not self._gone():
                 self.chan.exit(0)
@@ -174,10 +227,12 @@ class CliSession(asyncssh.SSHServerSession):  # type: ignore[misc]
 
     def eof_received(self) -> bool:
         self.closed = True
+        self.log.close()
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        self.log.close()
 
 
 def _search(rx: Any, line: str) -> bool:
