@@ -4,7 +4,7 @@ The cost command promises to answer in well under a second because it never impo
 napalm. Each case runs in a fresh interpreter (what a user pays); the table shows the median of
 N runs and the ratio to the baseline (`python -c pass`).
 
-    .venv/bin/python bench/bench_cost.py [N]
+    .venv/bin/python bench/cost.py [N]
 """
 
 from __future__ import annotations
