@@ -220,24 +220,31 @@ class _Planner:
     ) -> list[Change]:
         """Changes inside one section: undo what goes first (reverse order), then add."""
         d = self.dialect
-        have_by = {_key(n, d): n for n in have}
-        want_by = {_key(n, d): n for n in want}
-        new_single = {_single_key(n.line, d) for n in want if _key(n, d) not in have_by}
+        # each line's key once (scrubbing is the costly part of a no-change plan)
+        have_keys = [_key(n, d) for n in have]
+        want_keys = [_key(n, d) for n in want]
+        have_by = dict(zip(have_keys, have, strict=True))
+        want_by = set(want_keys)
         undo: list[Change] = []
-        for node in reversed(have):
-            if _key(node, d) in want_by:
-                continue
-            if node.vlans is None and not node.children and _single_key(node.line, d) in (
-                new_single - {None}
-            ):
-                continue  # replaced by the new value
-            undo += self.remove_node(path, node)
-        undo = self._dedupe(undo)
+        if not want_by.issuperset(have_by):  # some line goes
+            new_single = {
+                _single_key(n.line, d)
+                for n, k in zip(want, want_keys, strict=True) if k not in have_by
+            } - {None}
+            for node, key in zip(reversed(have), reversed(have_keys), strict=True):
+                if key in want_by:
+                    continue
+                if node.vlans is None and not node.children and (
+                    _single_key(node.line, d) in new_single
+                ):
+                    continue  # replaced by the new value
+                undo += self.remove_node(path, node)
+            undo = self._dedupe(undo)
         removed = [p for p in self._removed_prefixes(path, undo) if p]
         add: list[Change] = []
-        for node in want:
-            old = have_by.get(_key(node, d))
-            if old is not None and self._collateral(node, removed):
+        for node, key in zip(want, want_keys, strict=True):
+            old = have_by.get(key)
+            if old is not None and removed and self._collateral(node, removed):
                 # a kept line that a short undo removes too (VRP `undo snmp-agent usm-user v3
                 # U` drops every line of the user): sent again after it
                 add.append(Change(path, node.line, "add", after_undo=True))
@@ -248,6 +255,8 @@ class _Planner:
                 add += self.vlan_list(path, node.line, node.vlans, old.vlans)
             elif node.children or old.children:
                 add += self.section((*path, node.line), node.children, old.children)
+        if not undo:
+            return add
         # undo first: VRP/Comware refuse a new link type while the old trunk list stands
         return undo + self._after_undo(path, undo, add)
 

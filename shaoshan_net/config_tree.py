@@ -187,33 +187,33 @@ def parse(text: str, dialect: str) -> ConfigTree:
     """
     _check(dialect)
     tree = ConfigTree(dialect)
-    skip = _SKIP[dialect]
-    preamble = _preamble(dialect)
+    ignore = _ignored(dialect)
     separator = "!" if dialect == "cisco_ios" else "#"
-    # stack of (indent, siblings); the root has indent -1. VRP and Comware print global lines
-    # with one leading space after a `#`: indents count from the first line of each block.
-    stack: list[tuple[int, list[Node]]] = [(-1, tree.children)]
+    # stack of (indent, siblings, index); the root has indent -1. VRP and Comware print global
+    # lines with one leading space after a `#`: indents count from the first line of each
+    # block. The index maps (line, is a VLAN list) -> node per sibling list, so a repeated
+    # line merges in O(1) instead of a scan of its siblings.
+    index: dict[int, dict[tuple[str, bool], Node]] = {id(tree.children): {}}
+    root = (-1, tree.children, index[id(tree.children)])
+    stack = [root]
     base: int | None = None
-    # (line, is a VLAN list) -> node, per sibling list (by id: the lists live as long as the
-    # tree), so a repeated line merges in O(1) instead of a scan of its siblings
-    index: dict[int, dict[tuple[str, bool], Node]] = {}
     for raw in text.replace("\r", "").split("\n"):
-        stripped = raw.strip()
         if raw.startswith(separator):
-            stack, base = [(-1, tree.children)], None
+            stack, base = [root], None
             continue
-        if not stripped or skip.match(stripped) or (preamble and preamble.search(raw)):
+        stripped = raw.strip()
+        if not stripped or ignore.match(raw):
             continue
         indent = len(raw) - len(raw.lstrip(" "))
         if base is None:
             base = indent
-        indent = max(indent - base, 0)
+        indent = indent - base if indent > base else 0
         while stack[-1][0] >= indent:
             stack.pop()
-        siblings = stack[-1][1]
-        seen = index.setdefault(id(siblings), {})
-        line = " ".join(stripped.split())
-        vk = _vlan_key(line, dialect)
+        _, siblings, seen = stack[-1]
+        # one space between words (as the device prints it); split/join only when needed
+        line = " ".join(stripped.split()) if "  " in stripped or "\t" in stripped else stripped
+        vk = _vlan_key(line, dialect) if "vlan" in line else None
         if vk is not None:
             key, vlans, mode = vk
             existing = seen.get((key, True))
@@ -225,23 +225,27 @@ def parse(text: str, dialect: str) -> ConfigTree:
                 existing.vlans = existing.vlans | vlans  # a wrapped list continues
                 node = existing
             else:
-                node = seen[(key, True)] = Node(key, vlans=vlans)
+                node = seen[(key, True)] = Node(key, [], vlans)
                 siblings.append(node)
         else:
             node = seen.get((line, False))  # a repeated section: its lines merge
             if node is None:
-                node = seen[(line, False)] = Node(line)
+                node = seen[(line, False)] = Node(line, [], None)
                 siblings.append(node)
-        stack.append((indent, node.children))
+        children = node.children
+        stack.append((indent, children, index.setdefault(id(children), {})))
     tree.children = _expand_vlan_headers(tree.children, dialect)
     return tree
 
 
 @functools.cache
-def _preamble(dialect: str) -> re.Pattern[str] | None:
-    """The platform's banner lines before the configuration (`!Software Version`, `version`)."""
-    patterns = PLATFORMS[dialect].preamble_patterns
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+def _ignored(dialect: str) -> re.Pattern[str]:
+    """One regex (matched on the raw line) for what is never part of the tree: a separator,
+    block opener or closer (`_SKIP`, on the stripped line) or a banner line of the platform
+    before the configuration (`!Software Version`, `version`): one match per line, not two."""
+    parts = [rf"\s*(?:{_SKIP[dialect].pattern[1:-1]})\s*$"]  # without its ^ and $
+    parts += [f"(?:{p})" for p in PLATFORMS[dialect].preamble_patterns]
+    return re.compile("|".join(parts))
 
 
 def _expand_vlan_headers(nodes: list[Node], dialect: str) -> list[Node]:
