@@ -112,11 +112,10 @@ def heal(small_lab: LabHandle, code: str) -> None:
 
 @pytest.fixture(scope="module")
 def settled(small_lab: LabHandle, tmp_path_factory: pytest.TempPathFactory) -> LabHandle:
-    """The small lab once its links are up and LLDP is learned on both ends.
+    """The small lab with every link healthy, as the tests below expect.
 
-    `lab up` returns when every agent answers SNMP; net-snmp may still hold an ifTable read
-    from before the veth came up, and LLDP needs one tx interval (1 s). A healthy county is
-    what the tests below audit, so wait for it here (bounded), once.
+    `lab up` itself waits until links are up and LLDP is learned (tested in test_lab*.py);
+    this bounded wait only protects these tests from a link another test left flapping.
     """
     history = tmp_path_factory.mktemp("settle") / "h.sqlite"
     deadline = time.monotonic() + 20
