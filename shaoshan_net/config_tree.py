@@ -331,6 +331,3 @@ def _spec_patterns(dialect: str) -> tuple[re.Pattern[str], ...]:
     spec = PLATFORMS.get(dialect)
     return tuple(re.compile(p) for p in (spec.secret_patterns if spec else ()))
 
-
-def has_secret(line: str, dialect: str) -> bool:
-    return scrub_secrets(line, dialect) != line

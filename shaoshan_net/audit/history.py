@@ -120,16 +120,6 @@ class History:
         )
         return {unit for unit, status in rows if status == "fail"}
 
-    def latest(self, unit: str | None = None) -> dict[tuple[str, str], tuple[int, str, str]]:
-        """(unit, check) -> (run id, status, reason) of the most recent run that made it."""
-        query = (
-            "SELECT c.unit, c.check_id, c.run_id, c.status, c.reason FROM checks c "
-            "JOIN (SELECT unit, check_id, MAX(run_id) AS run_id FROM checks GROUP BY unit, "
-            "check_id) l USING (unit, check_id, run_id)"
-        )
-        rows = self.db.execute(query)
-        return {(u, k): (r, s, why) for u, k, r, s, why in rows if unit in (None, u)}
-
     def changes(self, unit: str | None = None) -> list[Change]:
         """Checks whose status differs between the last run and the run before it."""
         ids = self.run_ids()
