@@ -5,8 +5,10 @@ Every audit here is the CLI in a subprocess with `--root <lab project copy>` and
 `small_lab` heal it in `finally`; the test that kills an agent uses a throw-away lab of its own
 (prefix `ssna-`, management block 10.198.0.0/23) that is removed even on failure.
 
-What the lab cannot show, asserted as such: it serves no Q-BRIDGE-MIB, so `vlans` is "unknown";
-error counters have no earlier reading on a first audit, so they are "unknown" until the second.
+Each lab snmpd serves Q-BRIDGE-MIB dot1qVlanStaticName from its switch's emulated running
+configuration: the small lab is never pushed (factory config, VLAN 1 only), so `vlans` fails on
+every unit, naming the planned VLANs, until the last healthy-lab test pushes one unit and sees it
+pass. Error counters have no earlier reading on a first audit: "unknown" until the second.
 """
 
 from __future__ import annotations
@@ -132,45 +134,53 @@ def settled(small_lab: LabHandle, tmp_path_factory: pytest.TempPathFactory) -> L
 # --------------------------------------------------------------------------- healthy lab
 
 
-def test_first_audit_of_a_healthy_lab_is_one_summary_line_exit_0(settled: LabHandle,
-                                                                  tmp_path: Path) -> None:
+def planned_missing(handle: LabHandle, code: str) -> str:
+    """The `vlans` reason of a unit still on its factory configuration (VLAN 1 only)."""
+    missing = [v for v in handle.network.plans[code].vlans if v != 1]
+    return f"VLANs missing: {', '.join(map(str, missing))}"
+
+
+def test_first_audit_of_an_unpushed_lab_mails_only_the_vlan_findings_exit_1(
+    settled: LabHandle, tmp_path: Path
+) -> None:
     result = run_small(settled, tmp_path / "h.sqlite", fmt="text")
-    assert result.code == 0, result.stdout + result.stderr
-    lines = result.stdout.splitlines()
-    assert len(lines) == 1
-    assert f"{len(settled.codes)} switches" in lines[0] and "0 failed" in lines[0]
+    assert result.code == 1, result.stdout + result.stderr
+    *findings, summary = result.stdout.splitlines()
+    assert [line.split()[:2] for line in findings] == [[c, "vlans"] for c in settled.codes]
+    assert f"{len(settled.codes)} switches" in summary
+    assert f"{len(settled.codes)} failed" in summary
 
 
 def test_first_audit_error_counters_are_unknown_not_ok(settled: LabHandle,
                                                        tmp_path: Path) -> None:
     result = run_small(settled, tmp_path / "h.sqlite")
-    assert result.code == 0, result.stderr
+    assert result.code == 1, result.stderr
     for code in settled.codes:
         assert result.not_ok(code) == {
-            "uplink.errors": "unknown", "core.port.errors": "unknown", "vlans": "unknown"
+            "uplink.errors": "unknown", "core.port.errors": "unknown", "vlans": "fail"
         }, code
         assert "no earlier counters" in result.reason(code, "uplink.errors")
 
 
-def test_second_audit_of_a_healthy_lab_passes_every_check_it_can_make(
+def test_second_audit_of_an_unpushed_lab_passes_every_check_but_vlans(
     settled: LabHandle, tmp_path: Path
 ) -> None:
     history = tmp_path / "h.sqlite"
     run_small(settled, history)
     result = run_small(settled, history)
-    assert result.code == 0, result.stderr
+    assert result.code == 1, result.stderr
     for code in settled.codes:
-        assert result.not_ok(code) == {"vlans": "unknown"}, code
+        assert result.not_ok(code) == {"vlans": "fail"}, code
         assert result.reason(code, "lldp.core").endswith(
             f"-> {settled.switch(code)['hostname']} {settled.switch(code)['uplink_port']}")
 
 
-def test_vlans_are_unknown_because_the_lab_serves_no_q_bridge_mib(settled: LabHandle,
-                                                                   tmp_path: Path) -> None:
+def test_unpushed_lab_fails_vlans_naming_the_planned_ones(settled: LabHandle,
+                                                         tmp_path: Path) -> None:
     result = run_small(settled, tmp_path / "h.sqlite")
     for code in settled.codes:
-        assert result.not_ok(code)["vlans"] == "unknown"
-        assert result.reason(code, "vlans") == "Q-BRIDGE-MIB not served"
+        assert result.not_ok(code)["vlans"] == "fail"
+        assert result.reason(code, "vlans") == planned_missing(settled, code)
 
 
 def test_whole_selection_checks_the_core_city_uplink(settled: LabHandle,
@@ -202,16 +212,15 @@ def test_break_fails_exactly_that_unit_with_link_down_reasons_exit_1(settled: La
         heal(settled, code)
     assert result.code == 1, result.stdout + result.stderr
     states = {u: d["state"] for u, d in result.units().items()}
-    assert [u for u, s in states.items() if s != "unknown"] == [code]  # vlans keep the rest grey
     assert states[code] == "fail"
     failed = {c for c, s in result.not_ok(code).items() if s == "fail"}
     # a down veth counts the frames lldpd still tries to send as discards: a true reading
-    assert LINK_CHECKS <= failed <= LINK_CHECKS | COUNTER_CHECKS, result.stdout
+    assert LINK_CHECKS | {"vlans"} <= failed <= LINK_CHECKS | COUNTER_CHECKS | {"vlans"}, failed
     core_port = settled.switch(code)["core_port"]
     assert result.reason(code, "core.port.oper") == f"{core_port} oper down on core"
     assert result.reason(code, "lldp.core").startswith(f"no LLDP neighbour on core {core_port}")
     for other in set(settled.codes) - {code}:
-        assert result.not_ok(other) == {"vlans": "unknown"}, other
+        assert result.not_ok(other) == {"vlans": "fail"}, other
 
 
 def test_heal_brings_the_unit_back(settled: LabHandle, tmp_path: Path) -> None:
@@ -231,8 +240,7 @@ def test_heal_brings_the_unit_back(settled: LabHandle, tmp_path: Path) -> None:
         time.sleep(0.5)
     assert not failed & LINK_CHECKS, failed
     again = run_small(settled, history)  # counters compared with a reading after the outage
-    assert again.code == 0, again.stdout
-    assert again.not_ok(code) == {"vlans": "unknown"}
+    assert again.not_ok(code) == {"vlans": "fail"}, again.stdout
 
 
 # --------------------------------------------------------------------------- credentials
@@ -256,6 +264,28 @@ def test_wrong_auth_key_run_does_not_wait_for_timeouts(settled: LabHandle,
                                                        tmp_path: Path) -> None:
     result = run_small(settled, tmp_path / "h.sqlite", SHAOSHAN_SNMP_AUTH_KEY="wrong-key-1234")
     assert result.doc["duration_seconds"] < TIMEOUT  # the agents answer with a report PDU
+
+
+# --------------------------------------------------------------------------- after a push
+
+
+def test_pushed_unit_passes_vlans_and_the_others_still_fail(settled: LabHandle,
+                                                            tmp_path: Path) -> None:
+    if not settled.ssh:
+        pytest.skip("the small lab came up without the SSH emulator")
+    code = settled.codes[0]
+    argv = [sys.executable, "-m", "shaoshan_net.cli", "--root", str(settled.root), "push",
+            "--commit", "--quiet", "--unit", code]
+    pushed = subprocess.run(argv, capture_output=True, text=True, cwd="/", check=False,
+                            timeout=300,
+                            env=cli_env(settled.lab, tmp_path, SHAOSHAN_LAB_ONLY="1"))
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    result = run_small(settled, tmp_path / "h.sqlite")
+    assert result.not_ok(code).get("vlans") is None, result.stdout
+    planned = ", ".join(map(str, settled.network.plans[code].vlans))
+    assert result.reason(code, "vlans") == f"VLANs {planned} present"
+    for other in settled.codes[1:]:
+        assert result.reason(other, "vlans") == planned_missing(settled, other)
 
 
 # --------------------------------------------------------------------------- a dead agent

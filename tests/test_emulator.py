@@ -71,7 +71,8 @@ def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
     spec = make_spec(
         tmp,
         [("vrp", "huawei_vrp"), ("cw", "h3c_comware"), ("ios", "cisco_ios"),
-         ("iosuser", "cisco_ios"), ("faulty", "h3c_comware"), ("log", "h3c_comware")],
+         ("iosuser", "cisco_ios"), ("faulty", "h3c_comware"), ("log", "h3c_comware"),
+         ("vl", "huawei_vrp")],
         iosuser={"enable_secret": "en-Secret-9"},
     )
     with EmulatorProcess(spec) as proc:
@@ -152,6 +153,20 @@ def test_comware_config_set_and_undo_are_read_back(emu: EmulatorProcess) -> None
     assert trunk in out
     assert "UPLINK" not in out
     assert all(f"\n{v} " in vlans for v in (10, 11, 12))
+
+
+def test_vlans_file_follows_the_running_vlans(emu: EmulatorProcess) -> None:
+    path = emu.spec.state_dir / "vl.vlans"
+    assert path.read_text(encoding="utf-8") == "1 VLAN 0001\n"  # factory: VLAN 1 only
+    conn = connect(emu, "vl")
+    try:
+        conn.send_config_set(["vlan batch 10 99", "vlan 10", "description office LAN"],
+                             error_pattern=ERROR_PATTERN["huawei_vrp"])
+        assert path.read_text(encoding="utf-8") == "1 VLAN 0001\n10 office LAN\n99 VLAN 0099\n"
+        conn.send_config_set(["undo vlan 99"], error_pattern=ERROR_PATTERN["huawei_vrp"])
+    finally:
+        conn.disconnect()
+    assert path.read_text(encoding="utf-8") == "1 VLAN 0001\n10 office LAN\n"
 
 
 def test_ios_config_set_is_read_back(emu: EmulatorProcess) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from shaoshan_net.lab.agents import (
+    DOT1Q_VLAN_STATIC_NAME,
+    QBRIDGE_PASS_SCRIPT,
     AgentSpec,
     Port,
     ProcRecord,
@@ -45,6 +48,47 @@ def make_spec(tmp_path: Path, **overrides: object) -> AgentSpec:
     }
     values.update(overrides)
     return AgentSpec(**values)  # type: ignore[arg-type]
+
+
+def test_snmpd_config_passes_dot1q_vlan_static_name_to_the_script(tmp_path: Path) -> None:
+    spec = make_spec(tmp_path, qbridge_script=tmp_path / "qb.sh", vlans_file=tmp_path / "q.vlans")
+    text = snmpd_config(spec, "authkey123", "privkey123")
+    assert f"pass {DOT1Q_VLAN_STATIC_NAME} /bin/sh {tmp_path}/qb.sh {tmp_path}/q.vlans\n" in text
+
+
+def test_snmpd_config_refuses_a_pass_path_with_a_space(tmp_path: Path) -> None:
+    spec = make_spec(tmp_path, qbridge_script=tmp_path / "q b.sh", vlans_file=tmp_path / "q")
+    with pytest.raises(LabError, match="unquoted"):
+        snmpd_config(spec, "authkey123", "privkey123")
+
+
+def qbridge(tmp_path: Path, *args: str, vlans: str | None = "1 VLAN 0001\n10 office LAN\n"
+            ) -> list[str]:
+    """Run the pass script as snmpd would and return its output lines."""
+    script, table = tmp_path / "qb.sh", tmp_path / "q.vlans"
+    script.write_text(QBRIDGE_PASS_SCRIPT, encoding="utf-8")
+    if vlans is not None:
+        table.write_text(vlans, encoding="utf-8")
+    out = subprocess.run(["/bin/sh", str(script), str(table), *args], capture_output=True,
+                         text=True, check=True, timeout=10).stdout
+    return out.splitlines()
+
+
+def test_qbridge_get_answers_a_present_vlan_and_nothing_for_an_absent_one(tmp_path: Path) -> None:
+    b = DOT1Q_VLAN_STATIC_NAME
+    assert qbridge(tmp_path, "-g", f"{b}.10") == [f"{b}.10", "string", "office LAN"]
+    assert qbridge(tmp_path, "-g", f"{b}.11") == []
+
+
+def test_qbridge_getnext_walks_the_vlans_in_id_order_then_ends(tmp_path: Path) -> None:
+    b = DOT1Q_VLAN_STATIC_NAME
+    assert qbridge(tmp_path, "-n", b) == [f"{b}.1", "string", "VLAN 0001"]
+    assert qbridge(tmp_path, "-n", f"{b}.1") == [f"{b}.10", "string", "office LAN"]
+    assert qbridge(tmp_path, "-n", f"{b}.10") == []
+
+
+def test_qbridge_serves_nothing_without_the_emulators_file(tmp_path: Path) -> None:
+    assert qbridge(tmp_path, "-n", DOT1Q_VLAN_STATIC_NAME, vlans=None) == []
 
 
 def test_snmpd_config_presents_vendor_port_name_and_gigabit_speed(tmp_path: Path) -> None:

@@ -26,7 +26,37 @@ IF_DESCR = "1.3.6.1.2.1.2.2.1.2"
 IF_SPEED = "1.3.6.1.2.1.2.2.1.5"
 IF_NAME = "1.3.6.1.2.1.31.1.1.1.1"
 IF_HIGH_SPEED = "1.3.6.1.2.1.31.1.1.1.15"
+DOT1Q_VLAN_STATIC_NAME = ".1.3.6.1.2.1.17.7.1.4.3.1.1"
 SOCKET_PATH_MAX = 100  # sun_path is 108 bytes; keep a margin
+
+# net-snmp `pass` helper: dot1qVlanStaticName from the emulator's `NAME.vlans` (`<id> <name>`
+# lines in id order). Called as `sh SCRIPT FILE -g|-n|-s OID`; prints OID, type, value or
+# nothing. A short-lived sh+awk per request: no resident process for 20-odd switches.
+QBRIDGE_PASS_SCRIPT = r"""#!/bin/sh
+# written by shaoshan-net lab: Q-BRIDGE-MIB dot1qVlanStaticName from the emulated switch
+base=""" + DOT1Q_VLAN_STATIC_NAME + r"""
+file=$1 op=$2 oid=$3
+case $op in
+  -s) echo not-writable; exit 0 ;;
+  -g|-n) ;;
+  *) exit 0 ;;
+esac
+[ -r "$file" ] || exit 0
+exec awk -v base="$base" -v op="$op" -v oid="$oid" '
+BEGIN {
+  want = -1; exact = 0
+  if (substr(oid, 1, length(base) + 1) == base ".") {
+    rest = substr(oid, length(base) + 2); split(rest, part, ".")
+    want = part[1] + 0; exact = (rest == part[1])
+  }
+}
+$1 ~ /^[0-9]+$/ {
+  vid = $1 + 0; name = $0; sub(/^[0-9]+[ 	]*/, "", name)
+  if ((op == "-g" && exact && vid == want) || (op == "-n" && vid > want)) {
+    print base "." vid; print "string"; print name; exit
+  }
+}' "$file"
+"""
 
 # What each platform's agent says about itself (sysDescr, sysObjectID), as the real OS would.
 SYS_DESCR: dict[str, str] = {
@@ -72,6 +102,8 @@ class AgentSpec:
     ports: tuple[Port, ...]
     snmp_user: str = ""
     community: str = ""  # only when the lab runs SNMP v2c
+    qbridge_script: Path | None = None  # QBRIDGE_PASS_SCRIPT, written by the lab
+    vlans_file: Path | None = None  # the emulator's NAME.vlans (absent: no Q-BRIDGE rows)
 
     @property
     def engine_id(self) -> str:
@@ -101,6 +133,14 @@ def _clean(value: str, what: str) -> str:
     return value
 
 
+def _plain(path: Path) -> str:
+    """A path snmpd's `pass` can hand to /bin/sh unquoted."""
+    text = str(path)
+    if not text or any(c.isspace() or c in "\"'\\$`;&|<>()*?[]#~" for c in text):
+        raise LabError(f"path {text!r} cannot go unquoted into an snmpd `pass` line")
+    return text
+
+
 def snmpd_config(spec: AgentSpec, auth_key: str = "", priv_key: str = "") -> str:
     """snmpd.conf for one switch. Holds the USM keys: written 0600 into the 0700 run dir."""
     lines = [
@@ -126,6 +166,9 @@ def snmpd_config(spec: AgentSpec, auth_key: str = "", priv_key: str = "") -> str
         lines += [f'createUser {user} SHA "{auth}" AES "{priv}"', f"rouser {user} priv"]
     if spec.community:
         lines.append(f"rocommunity {_clean(spec.community, 'community')}")
+    if spec.qbridge_script and spec.vlans_file:
+        lines.append(f"pass {DOT1Q_VLAN_STATIC_NAME} /bin/sh {_plain(spec.qbridge_script)} "
+                     f"{_plain(spec.vlans_file)}")
     for port in spec.ports:
         name = _clean(port.vendor_name, "port name")
         lines += [

@@ -40,6 +40,7 @@ from shaoshan_net.credentials import _read_env_file
 from shaoshan_net.files import atomic_write
 from shaoshan_net.lab import namespaces as ns
 from shaoshan_net.lab.agents import (
+    QBRIDGE_PASS_SCRIPT,
     SOCKET_PATH_MAX,
     AgentSpec,
     Port,
@@ -552,6 +553,10 @@ class Lab:
         self, network: Network, switches: list[dict[str, Any]], creds: LabCredentials
     ) -> list[AgentSpec]:
         self._file("sw")
+        # the emulator (if it runs) keeps NAME.vlans in its state dir; snmpd reads it per request
+        script = self._file("qbridge_pass.sh")
+        atomic_write(script, QBRIDGE_PASS_SCRIPT, 0o600)
+        emulator_state = self.run_dir / "emulator"
         specs = []
         for s in switches:
             idx = s["ifindex"]
@@ -581,6 +586,8 @@ class Lab:
                 ports=tuple(ports),
                 snmp_user=creds.snmp_user,
                 community=creds.community,
+                qbridge_script=script,
+                vlans_file=emulator_state / f"{s['name']}.vlans",
             )
             check_socket_paths(spec)
             spec.persistent_dir.mkdir(parents=True, exist_ok=True, mode=0o700)

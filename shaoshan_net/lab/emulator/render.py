@@ -114,15 +114,26 @@ def render_ios(d: Dialect, cfg: Config) -> str:
     return head + text
 
 
+def vlan_names(d: Dialect, cfg: Config) -> dict[int, str]:
+    """VLAN id -> the name the device shows (`display vlan`, `show vlan`, dot1qVlanStaticName),
+    in id order: the configured name, else the vendor's default for that id."""
+    ios = d.vlan_fn is vlans_ios
+    names: dict[int, str] = {}
+    for vid, sec in sorted(cfg.vlans.items()):
+        given = ("name",) if ios else ("description", "name")
+        default = ("default" if vid == 1 else f"VLAN{vid:04d}") if ios else f"VLAN {vid:04d}"
+        names[vid] = next((ln.split(None, 1)[1] for ln in sec.lines.values()
+                           if ln.startswith(given)), default)
+    return names
+
+
 def vlans_bracket(d: Dialect, cfg: Config) -> str:
     """`display vlan`: one row per VLAN with its ports (access default VLAN or trunk member)."""
     rows = [f"The total number of vlans is : {len(cfg.vlans)}",
             "--------------------------------------------------------------------------------",
             "VID  Type    Status  Property      MAC-LRN Statistics Description",
             "--------------------------------------------------------------------------------"]
-    for vid, sec in sorted(cfg.vlans.items()):
-        desc = next((ln.split(None, 1)[1] for ln in sec.lines.values()
-                     if ln.startswith(("description", "name"))), f"VLAN {vid:04d}")
+    for vid, desc in vlan_names(d, cfg).items():
         rows.append(f"{vid:<4} common  enable  default       enable  disable    {desc}")
     return "\r\n".join(rows)
 
@@ -131,9 +142,7 @@ def vlans_ios(d: Dialect, cfg: Config) -> str:
     """`show vlan brief`."""
     rows = ["", "VLAN Name                             Status    Ports",
             "---- -------------------------------- --------- -------------------------------"]
-    for vid, sec in sorted(cfg.vlans.items()):
-        name = next((ln.split(None, 1)[1] for ln in sec.lines.values() if ln.startswith("name")),
-                    "default" if vid == 1 else f"VLAN{vid:04d}")
+    for vid, name in vlan_names(d, cfg).items():
         ports = [s.header.split(None, 1)[1] for s in cfg.root.sections.values()
                  if s.header.startswith("interface")
                  and s.lines.get("switchport access vlan") == f"switchport access vlan {vid}"]

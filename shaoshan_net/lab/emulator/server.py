@@ -29,6 +29,7 @@ import asyncssh
 
 from .device import Reply, Session, Switch
 from .dialects import DIALECTS
+from .render import vlan_names
 from .spec import EmulatorSpec, SwitchSpec
 
 CLONE_NEWNET = 0x40000000
@@ -46,6 +47,25 @@ class EmulatedSwitch:
         self.log_path = state_dir / f"{spec.name}.commands.log"
         self._faults_seen: tuple[int, int, int] | None = None
         self._faults: dict[str, Any] = {}
+        self.vlans_path = state_dir / f"{spec.name}.vlans"
+        self._vlans_written: dict[int, str] | None = None
+        self.sync_vlans()
+
+    def sync_vlans(self) -> None:
+        """Write `STATE/NAME.vlans` (`<id> <name>` per line) when the running VLANs changed, so
+        the switch's snmpd serves dot1qVlanStaticName from what the device really holds."""
+        vlans = vlan_names(self.switch.dialect, self.switch.running)
+        if vlans == self._vlans_written:
+            return
+        text = "".join(f"{vid} {' '.join(name.split())}\n" for vid, name in vlans.items())
+        tmp = self.vlans_path.with_name(f".{self.vlans_path.name}.tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, self.vlans_path)
+        except OSError as err:
+            print(f"emulator: {self.vlans_path}: not written: {err}", file=sys.stderr)
+            return
+        self._vlans_written = vlans
 
     def faults(self) -> dict[str, Any]:
         """Current faults; a missing or unreadable file means none. Parsed again only when the
@@ -210,6 +230,7 @@ class CliSession(asyncssh.SSHServerSession):  # type: ignore[misc]
             reply = self.cli.execute(line)
             if reply.logged:
                 self.log.write(reply.logged)
+        emu.sync_vlans()
         if reply.text:
             self.write(reply.text + ("\r\n" if reply.prompt else ""))
         if reply.close:  # logging out closes the connection, as the devices do
