@@ -60,23 +60,7 @@ def parse_vlans(text: str, dialect: str) -> frozenset[int]:
         return ALL_VLANS if text == "all" else frozenset()
     if text == "none":
         return frozenset()
-    vlans: set[int] = set()
-    if dialect == "cisco_ios":
-        for item in text.replace(" ", "").split(","):
-            low, _, high = item.partition("-")
-            vlans.update(range(int(low), int(high or low) + 1))
-        return frozenset(vlans)
-    tokens = text.split()
-    i = 0
-    while i < len(tokens):
-        low = int(tokens[i])
-        if i + 2 < len(tokens) and tokens[i + 1] == "to":
-            vlans.update(range(low, int(tokens[i + 2]) + 1))
-            i += 3
-        else:
-            vlans.add(low)
-            i += 1
-    return frozenset(vlans)
+    return frozenset(PLATFORMS[dialect].parse_vlans(text))
 
 
 def format_vlans(vlans: Iterable[int], dialect: str) -> str:
