@@ -71,7 +71,6 @@ BRIDGE = "br0"
 STATE_VERSION = 1
 SETTLE_TIMEOUT = 20.0  # seconds `up` waits for links and LLDP after every agent answers
 CITY_IF = "to-core"  # the city namespace's end of a core city uplink
-SNMP_OIDS_PER_GET = 24  # varbinds per GET: keeps a response well inside one UDP datagram
 IF_OPER_STATUS = "1.3.6.1.2.1.2.2.1.8"
 SYS_NAME = "1.3.6.1.2.1.1.5.0"
 CREDENTIAL_KEYS = (
@@ -1056,56 +1055,31 @@ def snmp_get(
     timeout: float = 1.0,
     retries: int = 1,
 ) -> dict[str, dict[str, str] | None]:
-    """GET the OIDs from every address at once (SNMPv3 authPriv); None for a silent agent."""
-    return asyncio.run(_snmp_get(creds, queries, timeout, retries))
+    """GET the OIDs from every address at once (SNMPv3 authPriv) on the audit's own poller;
+    values as text, None for an agent that did not answer."""
+    from shaoshan_net.credentials import SnmpCredentials
+    from shaoshan_net.snmp.poller import Poller, PollError, PollSettings, Target
 
-
-async def _snmp_get(
-    creds: LabCredentials, queries: dict[str, list[str]], timeout: float, retries: int
-) -> dict[str, dict[str, str] | None]:
-    from pysnmp.hlapi.v3arch.asyncio import (
-        USM_AUTH_HMAC96_SHA,
-        USM_PRIV_CFB128_AES,
-        ContextData,
-        ObjectIdentity,
-        ObjectType,
-        SnmpEngine,
-        UdpTransportTarget,
-        UsmUserData,
-        get_cmd,
+    credentials = SnmpCredentials(
+        version="v3", user=creds.snmp_user, auth_key=creds.auth_key, priv_key=creds.priv_key
     )
 
-    engine = SnmpEngine()
-    user = UsmUserData(
-        creds.snmp_user,
-        authKey=creds.auth_key,
-        privKey=creds.priv_key,
-        authProtocol=USM_AUTH_HMAC96_SHA,
-        privProtocol=USM_PRIV_CFB128_AES,
-    )
+    async def run() -> dict[str, dict[str, str] | None]:
+        poller = Poller(credentials, PollSettings(timeout=timeout, retries=retries))
 
-    async def one(address: str, oids: list[str]) -> tuple[str, dict[str, str] | None]:
-        target = await UdpTransportTarget.create((address, 161), timeout=timeout, retries=retries)
-        values: dict[str, str] = {}
-        for start in range(0, len(oids), SNMP_OIDS_PER_GET):  # the core: one OID per port
-            error, status, _index, binds = await get_cmd(
-                engine,
-                user,
-                target,
-                ContextData(),
-                *(ObjectType(ObjectIdentity(o)) for o in oids[start : start + SNMP_OIDS_PER_GET]),
-                lookupMib=False,
-            )
-            if error or status:
+        async def one(address: str, oids: list[str]) -> tuple[str, dict[str, str] | None]:
+            try:
+                values = await poller.get(Target(address, address), oids)
+            except PollError:
                 return address, None
-            values.update({str(name): value.prettyPrint() for name, value in binds})
-        return address, values
+            return address, {oid: str(value) for oid, value in values.items()}
 
-    try:
-        results = await asyncio.gather(*(one(a, o) for a, o in queries.items()))
-    finally:
-        engine.close_dispatcher()
-    return dict(results)
+        try:
+            return dict(await asyncio.gather(*(one(a, o) for a, o in queries.items())))
+        finally:
+            poller.close()
+
+    return asyncio.run(run())
 
 
 def ssh_banners(addresses: Sequence[str], port: int = 22, timeout: float = 2.0) -> dict[str, bool]:
