@@ -7,6 +7,7 @@ import os
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,22 +28,15 @@ LLDP_REM_SYS_NAME = "1.0.8802.1.1.2.1.4.1.1.9"
 # --------------------------------------------------------------------------- SNMP clients
 
 
-async def _pysnmp_get(
-    creds: LabCredentials, targets: dict[str, list[str]]
-) -> dict[str, dict[str, str] | None]:
+def _engine_and_user(creds: LabCredentials) -> tuple[Any, Any]:
+    """Plain pysnmp, independent of shaoshan_net's poller: a new engine and the v3 user."""
     from pysnmp.hlapi.v3arch.asyncio import (
         USM_AUTH_HMAC96_SHA,
         USM_PRIV_CFB128_AES,
-        ContextData,
-        ObjectIdentity,
-        ObjectType,
         SnmpEngine,
-        UdpTransportTarget,
         UsmUserData,
-        get_cmd,
     )
 
-    engine = SnmpEngine()
     user = UsmUserData(
         creds.snmp_user,
         authKey=creds.auth_key,
@@ -50,6 +44,21 @@ async def _pysnmp_get(
         authProtocol=USM_AUTH_HMAC96_SHA,
         privProtocol=USM_PRIV_CFB128_AES,
     )
+    return SnmpEngine(), user
+
+
+async def _pysnmp_get(
+    creds: LabCredentials, targets: dict[str, list[str]]
+) -> dict[str, dict[str, str] | None]:
+    from pysnmp.hlapi.v3arch.asyncio import (
+        ContextData,
+        ObjectIdentity,
+        ObjectType,
+        UdpTransportTarget,
+        get_cmd,
+    )
+
+    engine, user = _engine_and_user(creds)
 
     async def one(ip: str, oids: list[str]) -> tuple[str, dict[str, str] | None]:
         target = await UdpTransportTarget.create((ip, 161), timeout=1, retries=1)
@@ -73,25 +82,14 @@ def pysnmp_get(creds: LabCredentials, targets: dict[str, list[str]]) -> dict:
 
 async def _pysnmp_walk(creds: LabCredentials, ip: str, oid: str) -> dict[str, str]:
     from pysnmp.hlapi.v3arch.asyncio import (
-        USM_AUTH_HMAC96_SHA,
-        USM_PRIV_CFB128_AES,
         ContextData,
         ObjectIdentity,
         ObjectType,
-        SnmpEngine,
         UdpTransportTarget,
-        UsmUserData,
         bulk_walk_cmd,
     )
 
-    engine = SnmpEngine()
-    user = UsmUserData(
-        creds.snmp_user,
-        authKey=creds.auth_key,
-        privKey=creds.priv_key,
-        authProtocol=USM_AUTH_HMAC96_SHA,
-        privProtocol=USM_PRIV_CFB128_AES,
-    )
+    engine, user = _engine_and_user(creds)
     target = await UdpTransportTarget.create((ip, 161), timeout=1, retries=1)
     rows: dict[str, str] = {}
     try:
