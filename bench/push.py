@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from shaoshan_net.commands.push import intended_configs, push
 from shaoshan_net.config_tree import scrub_secrets
 from shaoshan_net.nornir_tasks.push import Limits, close_session, session
+from tests.fixtures.model import copy_project
 from tests.push_support import (
     CREDENTIALS,
-    copy_project,
     free_ports,
     lab_nornir,
     running_emulator,

@@ -10,7 +10,6 @@ import contextlib
 import importlib.util
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_FILES = ("config.yaml", "topology.yaml", "costs.yaml", "inventory")
 
 # Test credentials: made up here, only ever sent to our own emulator on 127.0.0.1.
 CREDENTIALS = {
@@ -49,18 +47,6 @@ def free_ports(n: int) -> list[int]:
     for s in socks:
         s.close()
     return ports
-
-
-def copy_project(dest: Path) -> Path:
-    """The shipped data files in a scratch root (backups, run/ and edits land there)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name)
-        else:
-            shutil.copy2(src, dest / name)
-    return dest
 
 
 @dataclass

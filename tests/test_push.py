@@ -14,9 +14,9 @@ from shaoshan_net.loader import load_network
 from shaoshan_net.nornir_tasks.push import DeviceSession, Limits
 from shaoshan_net.platforms import PLATFORMS
 from shaoshan_net.render import render_core
+from tests.fixtures.model import copy_project
 from tests.push_support import (
     CREDENTIALS,
-    copy_project,
     emulator_available,
     first_unit_of,
     free_ports,

@@ -19,9 +19,9 @@ from shaoshan_net.commands.push import exit_code, push
 from shaoshan_net.config_tree import parse
 from shaoshan_net.nornir_tasks.push import DeviceSession, Limits
 from shaoshan_net.platforms import PLATFORMS
+from tests.fixtures.model import copy_project
 from tests.push_support import (
     CREDENTIALS,
-    copy_project,
     emulator_available,
     free_ports,
     lab_nornir,
